@@ -1,0 +1,161 @@
+//! The HTTP seam. Every request to the identity provider and to STS goes
+//! through [`HttpClient`], so the core can be tested with an in-process fake
+//! and the real client ([`client::UreqClient`]) applies one set of network
+//! settings (TLS roots, CA bundle, proxy, mTLS, timeouts) to both peers.
+//!
+//! Bodies are never logged and never appear in `Debug` output: they carry
+//! client secrets, codes and tokens.
+
+pub mod client;
+
+use std::fmt;
+
+/// HTTP method. We only ever need these two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET (discovery documents).
+    Get,
+    /// POST with a form body (token endpoint, STS).
+    Post,
+}
+
+/// One outgoing request.
+#[derive(Clone)]
+pub struct Request {
+    /// GET or POST.
+    pub method: Method,
+    /// Absolute URL; must pass [`check_url`].
+    pub url: String,
+    /// Extra headers, e.g. `Authorization` for `client_secret_basic`.
+    pub headers: Vec<(String, String)>,
+    /// Body for POST; `Content-Type` is taken from `headers`.
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    /// A GET of `url`.
+    pub fn get(url: impl Into<String>) -> Self {
+        Request { method: Method::Get, url: url.into(), headers: vec![("Accept".into(), "application/json".into())], body: None }
+    }
+
+    /// A POST of an `application/x-www-form-urlencoded` body built from `pairs`.
+    pub fn post_form<'a>(url: impl Into<String>, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut ser = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            ser.append_pair(k, v);
+        }
+        Request {
+            method: Method::Post,
+            url: url.into(),
+            headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())],
+            body: Some(ser.finish().into_bytes()),
+        }
+    }
+
+    /// Add a header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values and the body may hold secrets; show names and sizes only.
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .finish()
+    }
+}
+
+/// A response with any status: 4xx and 5xx are not errors at this layer,
+/// because OAuth and STS put their error details in the body.
+#[derive(Clone)]
+pub struct Response {
+    /// HTTP status code.
+    pub status: u16,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
+    /// The body, at most [`MAX_BODY`] bytes.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The body as text, lossily decoded, for error messages. Callers must not
+    /// use this for a successful token response (it would leak the token).
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// Largest body we read (10 MiB). SAML assertions with many roles are tens of KiB.
+pub const MAX_BODY: u64 = 10 * 1024 * 1024;
+
+/// Errors of the HTTP layer. Each names the URL.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The URL is `http://` to a host that is not loopback, or not http(s) at all.
+    #[error("refusing {url}: only https:// is allowed, except http:// to 127.0.0.1, [::1] or localhost")]
+    InsecureUrl {
+        /// The refused URL.
+        url: String,
+    },
+    /// The URL does not parse.
+    #[error("invalid URL {url:?}: {reason}")]
+    InvalidUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Connecting, TLS, or reading failed.
+    #[error("request to {url} failed: {message}")]
+    Transport {
+        /// The URL requested.
+        url: String,
+        /// The transport's own description.
+        message: String,
+    },
+    /// The network settings (CA bundle, client certificate) could not be loaded.
+    #[error("{what} {path}: {message}")]
+    Settings {
+        /// Which setting, e.g. "CA bundle".
+        what: &'static str,
+        /// The file involved.
+        path: String,
+        /// What went wrong and what to do.
+        message: String,
+    },
+}
+
+/// Sends requests. Implemented by [`client::UreqClient`] and by test fakes.
+pub trait HttpClient {
+    /// Send one request and return the response whatever its status.
+    fn send(&self, req: &Request) -> Result<Response, Error>;
+}
+
+impl<T: HttpClient + ?Sized> HttpClient for &T {
+    fn send(&self, req: &Request) -> Result<Response, Error> {
+        (**self).send(req)
+    }
+}
+
+/// Check that `url` is `https://`, or `http://` to a loopback host
+/// (`127.0.0.0/8`, `[::1]`, `localhost`). Everything else is refused, so a
+/// token never crosses a network in clear text.
+pub fn check_url(url: &str) -> Result<(), Error> {
+    client::check_url(url)
+}

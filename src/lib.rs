@@ -1,0 +1,34 @@
+//! aws-cli-oidc: turn a browser login at an OpenID Connect provider into
+//! short-lived AWS credentials.
+//!
+//! This crate is the core. It does no terminal I/O: every clock, path, HTTP
+//! endpoint and browser launcher comes in as an argument, so each layer can be
+//! tested on its own. The `aws-cli-oidc` binary (`src/main.rs` and
+//! `src/commands/`) parses arguments, calls into here, and prints.
+//!
+//! Layers and what they own:
+//! - [`config`]: the Go-compatible `~/.aws-cli-oidc/config.yaml`.
+//! - [`http`]: the one HTTP client every request goes through (TLS, proxies,
+//!   the loopback-only rule for `http://`).
+//! - [`oidc`]: discovery, PKCE, the loopback receiver, token requests, RFC 8693
+//!   token exchange, ID-token claims.
+//! - [`saml`]: decoding and wrapping the assertion a token exchange returns,
+//!   and reading its roles.
+//! - [`sts`]: the STS query API (`AssumeRoleWithWebIdentity`,
+//!   `AssumeRoleWithSAML`) and endpoint resolution.
+//! - [`awsfiles`]: the format-preserving editor and safe store for
+//!   `~/.aws/credentials` and `~/.aws/config`.
+//! - [`federation`]: composes the above into "log in, get credentials".
+//! - [`output`]: renders credentials as shell exports or credential_process JSON.
+#![warn(missing_docs)]
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod awsfiles;
+pub mod config;
+pub mod federation;
+pub mod http;
+pub mod oidc;
+pub mod output;
+pub mod saml;
+pub mod secret;
+pub mod sts;

@@ -1,0 +1,2 @@
+//! Rendering credentials for the user: shell exports or the
+//! `credential_process` JSON.
