@@ -1,1 +1,329 @@
 //! Composes config, OIDC, SAML and STS into "log in and get AWS credentials".
+//!
+//! [`login`] runs the browser login; [`federate`] turns tokens from any grant
+//! (a fresh login, and later a silent refresh) into AWS credentials, so both
+//! paths share the role, duration and session-name rules. Nothing here prints:
+//! notices and the role prompt are callbacks the command supplies.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::config::{FederationType, ProviderConfig};
+use crate::http::HttpClient;
+use crate::oidc::{self, ClientCredentials, IdTokenClaims, Metadata, TokenResponse};
+use crate::saml::{self, RoleChoice, RolePair};
+use crate::secret::Secret;
+use crate::sts::{self, Credentials, EndpointEnv};
+
+/// The default session duration when neither `-d` nor
+/// `max_session_duration_seconds` is given: STS's own default.
+pub const DEFAULT_DURATION: u32 = 3600;
+
+/// The range STS accepts for DurationSeconds.
+pub const DURATION_RANGE: std::ops::RangeInclusive<u32> = 900..=43200;
+
+/// The token type a SAML token exchange asks for.
+pub const SAML2_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:saml2";
+
+/// The subject token type sent when the config names none.
+pub const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
+
+/// The ID-token subject token type.
+pub const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
+
+/// What the user asked for on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// `-r`: overrides `default_iam_role_arn`.
+    pub role_arn: Option<String>,
+    /// `-d`: overrides `max_session_duration_seconds`.
+    pub duration: Option<u32>,
+}
+
+/// The effects federation needs, supplied by the command.
+pub struct Effects<'a> {
+    /// Client for the identity provider (its TLS settings may include mTLS).
+    pub idp_http: &'a dyn HttpClient,
+    /// Client for STS.
+    pub sts_http: &'a dyn HttpClient,
+    /// The environment that picks the STS endpoint.
+    pub sts_env: &'a EndpointEnv,
+    /// Show the login URL and launch a browser.
+    pub open_url: &'a mut dyn FnMut(&str) -> Result<(), String>,
+    /// Ask the person to pick one of several roles; `None` when nobody can be asked.
+    pub choose_role: &'a mut dyn FnMut(&[RolePair]) -> Option<usize>,
+    /// One-line notices for stderr (never secrets).
+    pub notice: &'a mut dyn FnMut(&str),
+    /// The current time.
+    pub now: OffsetDateTime,
+}
+
+/// A successful federation.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The AWS credentials.
+    pub credentials: Credentials,
+    /// The role that was assumed.
+    pub role_arn: String,
+    /// The refresh token the provider issued, if any (the cache stores it).
+    pub refresh_token: Option<Secret<String>>,
+    /// The provider's endpoints, for later refreshes.
+    pub metadata: Metadata,
+}
+
+/// Errors of the federation layer; each wraps the layer that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// OIDC discovery, login or token request failed.
+    #[error(transparent)]
+    Oidc(#[from] oidc::Error),
+    /// The SAML document could not be used.
+    #[error(transparent)]
+    Saml(#[from] saml::Error),
+    /// STS refused or could not be reached.
+    #[error(transparent)]
+    Sts(#[from] sts::Error),
+    /// OIDC federation without a role to assume.
+    #[error(
+        "no role to assume for provider {provider:?}: pass -r ROLE_ARN or set default_iam_role_arn for it in config.yaml"
+    )]
+    NoRole {
+        /// The provider.
+        provider: String,
+    },
+    /// Several roles, no `-r`, and no terminal to ask on.
+    #[error("the SAML assertion offers {} roles and none was chosen; pass one with -r:\n{}", roles.len(), roles.iter().map(|r| format!("  -r {}", r.role_arn)).collect::<Vec<_>>().join("\n"))]
+    RoleNotChosen {
+        /// The roles offered.
+        roles: Vec<RolePair>,
+    },
+    /// A duration outside 900..=43200.
+    #[error(
+        "session duration {seconds}s for provider {provider:?} is outside 900..=43200 seconds; fix max_session_duration_seconds or -d"
+    )]
+    Duration {
+        /// The provider.
+        provider: String,
+        /// The duration asked for.
+        seconds: u32,
+    },
+    /// The token response lacks the token federation needs.
+    #[error("token endpoint {url} returned no {what}; {hint}")]
+    MissingToken {
+        /// The token endpoint.
+        url: String,
+        /// `id_token` or `access_token`.
+        what: &'static str,
+        /// What to check.
+        hint: &'static str,
+    },
+    /// No RoleSessionName could be derived.
+    #[error(
+        "cannot derive a RoleSessionName for provider {provider:?}: the ID token has no usable preferred_username, email or sub claim; set aws_federation_role_session_name or role_session_name_claim"
+    )]
+    NoSessionName {
+        /// The provider.
+        provider: String,
+    },
+}
+
+/// The client identity from the provider's config.
+pub fn client_credentials(cfg: &ProviderConfig) -> ClientCredentials {
+    ClientCredentials {
+        client_id: cfg.client_id.clone(),
+        client_secret: cfg.client_secret.clone(),
+        auth_method: cfg.client_auth_method,
+    }
+}
+
+/// Discover the provider, run the browser login, and federate.
+pub fn login(cfg: &ProviderConfig, req: &Request, fx: &mut Effects<'_>) -> Result<Outcome, Error> {
+    let duration = resolve_duration(cfg, req)?;
+    let metadata = oidc::discover(fx.idp_http, &cfg.metadata_url)?;
+    let client = client_credentials(cfg);
+    let login_req = oidc::LoginRequest {
+        metadata: &metadata,
+        client: &client,
+        scopes: &cfg.scopes,
+        additional_query: cfg.additional_query.as_deref(),
+        loopback_port: cfg.loopback_port,
+        timeout: Duration::from_secs(cfg.login_timeout_seconds),
+        successful_redirect_url: cfg.successful_redirect_url.as_deref(),
+        failure_redirect_url: cfg.failure_redirect_url.as_deref(),
+    };
+    let result = oidc::browser_login(fx.idp_http, &login_req, fx.open_url, fx.now)?;
+    federate(
+        cfg,
+        req,
+        duration,
+        &metadata,
+        result.tokens,
+        Some(&result.claims),
+        fx,
+    )
+}
+
+/// `-d`, then `max_session_duration_seconds`, then 3600; checked against 900..=43200.
+pub fn resolve_duration(cfg: &ProviderConfig, req: &Request) -> Result<u32, Error> {
+    let seconds = req
+        .duration
+        .or(cfg.max_session_duration_seconds)
+        .unwrap_or(DEFAULT_DURATION);
+    if DURATION_RANGE.contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(Error::Duration {
+            provider: cfg.name.clone(),
+            seconds,
+        })
+    }
+}
+
+/// Turn tokens into AWS credentials by the provider's federation type.
+/// `claims` are the validated ID-token claims when there are any (a refresh
+/// may return no ID token for SAML federation).
+pub fn federate(
+    cfg: &ProviderConfig,
+    req: &Request,
+    duration: u32,
+    metadata: &Metadata,
+    tokens: TokenResponse,
+    claims: Option<&IdTokenClaims>,
+    fx: &mut Effects<'_>,
+) -> Result<Outcome, Error> {
+    let refresh_token = tokens.refresh_token.clone();
+    let (credentials, role_arn) = match cfg.federation_type {
+        FederationType::Oidc => oidc_federation(cfg, req, duration, metadata, &tokens, claims, fx)?,
+        FederationType::Saml2 => saml_federation(cfg, req, duration, metadata, &tokens, fx)?,
+    };
+    Ok(Outcome {
+        credentials,
+        role_arn,
+        refresh_token,
+        metadata: metadata.clone(),
+    })
+}
+
+fn oidc_federation(
+    cfg: &ProviderConfig,
+    req: &Request,
+    duration: u32,
+    metadata: &Metadata,
+    tokens: &TokenResponse,
+    claims: Option<&IdTokenClaims>,
+    fx: &mut Effects<'_>,
+) -> Result<(Credentials, String), Error> {
+    let role_arn = req
+        .role_arn
+        .clone()
+        .or_else(|| cfg.default_iam_role_arn.clone())
+        .ok_or_else(|| Error::NoRole {
+            provider: cfg.name.clone(),
+        })?;
+    let id_token = tokens.id_token.as_ref().ok_or(Error::MissingToken {
+        url: metadata.token_endpoint.clone(),
+        what: "id_token",
+        hint: "make sure the client is allowed the openid scope",
+    })?;
+    let session_name = match &cfg.role_session_name {
+        Some(name) => name.clone(),
+        None => claims
+            .and_then(|c| c.role_session_name(cfg.role_session_name_claim.as_deref()))
+            .ok_or_else(|| Error::NoSessionName {
+                provider: cfg.name.clone(),
+            })?,
+    };
+    let endpoint = sts::resolve_endpoint(fx.sts_env, cfg.aws_region.as_deref(), &role_arn);
+    let creds = with_duration_fallback(duration, &role_arn, fx.notice, |d| {
+        sts::assume_role_with_web_identity(
+            fx.sts_http,
+            &endpoint,
+            &role_arn,
+            &session_name,
+            id_token,
+            d,
+        )
+    })?;
+    Ok((creds, role_arn))
+}
+
+fn saml_federation(
+    cfg: &ProviderConfig,
+    req: &Request,
+    duration: u32,
+    metadata: &Metadata,
+    tokens: &TokenResponse,
+    fx: &mut Effects<'_>,
+) -> Result<(Credentials, String), Error> {
+    let subject_type = cfg
+        .token_exchange_subject_token_type
+        .as_deref()
+        .unwrap_or(ACCESS_TOKEN_TYPE);
+    let subject = if subject_type == ID_TOKEN_TYPE {
+        tokens.id_token.as_ref().ok_or(Error::MissingToken {
+            url: metadata.token_endpoint.clone(),
+            what: "id_token",
+            hint: "the token exchange is configured to send the ID token; make sure the openid scope is granted",
+        })?
+    } else {
+        &tokens.access_token
+    };
+    let exchanged = oidc::token_exchange(
+        fx.idp_http,
+        &metadata.token_endpoint,
+        &client_credentials(cfg),
+        subject,
+        subject_type,
+        cfg.token_exchange_audience.as_deref(),
+        SAML2_TOKEN_TYPE,
+    )?;
+    let response = saml::from_token_exchange(&exchanged.access_token)?;
+    let requested = req
+        .role_arn
+        .as_deref()
+        .or(cfg.default_iam_role_arn.as_deref());
+    let pair = match saml::choose_role(&response.roles, requested)? {
+        RoleChoice::Chosen(pair) => pair,
+        RoleChoice::Ambiguous(roles) => match (fx.choose_role)(&roles) {
+            Some(i) if i < roles.len() => roles[i].clone(),
+            _ => return Err(Error::RoleNotChosen { roles }),
+        },
+    };
+    // The IdP's SessionDuration caps what we may ask for; STS would refuse more.
+    let duration = match response.session_duration {
+        Some(cap) if cap < duration => cap.max(*DURATION_RANGE.start()),
+        _ => duration,
+    };
+    let endpoint = sts::resolve_endpoint(fx.sts_env, cfg.aws_region.as_deref(), &pair.role_arn);
+    let creds = with_duration_fallback(duration, &pair.role_arn, fx.notice, |d| {
+        sts::assume_role_with_saml(
+            fx.sts_http,
+            &endpoint,
+            &pair.role_arn,
+            &pair.principal_arn,
+            &response.base64,
+            d,
+        )
+    })?;
+    Ok((creds, pair.role_arn))
+}
+
+/// Many roles keep IAM's default one-hour maximum while users configure
+/// twelve; rather than fail, retry once at the default and say so.
+fn with_duration_fallback(
+    duration: u32,
+    role_arn: &str,
+    notice: &mut dyn FnMut(&str),
+    mut call: impl FnMut(u32) -> Result<Credentials, sts::Error>,
+) -> Result<Credentials, sts::Error> {
+    match call(duration) {
+        Err(e) if duration > DEFAULT_DURATION && e.is_duration_too_long() => {
+            notice(&format!(
+                "role {role_arn} does not allow {duration}s sessions; retrying with {DEFAULT_DURATION}s (raise the role's MaxSessionDuration or lower max_session_duration_seconds)"
+            ));
+            call(DEFAULT_DURATION)
+        }
+        other => other,
+    }
+}

@@ -1,1 +1,21 @@
-fn main() {}
+//! The `aws-cli-oidc` binary: parse, dispatch, print the error chain, exit.
+//! Exit codes: 0 success, 1 failure, 2 usage error (clap's own).
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let env = commands::Env::from_process();
+    match commands::run(cli, &env) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("aws-cli-oidc: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

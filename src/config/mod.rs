@@ -102,7 +102,11 @@ pub enum Error {
 }
 
 /// The config directory: `flag`, else `env_dir` (`$AWS_CLI_OIDC_CONFIG`), else `home/.aws-cli-oidc`.
-pub fn config_dir(flag: Option<&Path>, env_dir: Option<&Path>, home: Option<&Path>) -> Option<PathBuf> {
+pub fn config_dir(
+    flag: Option<&Path>,
+    env_dir: Option<&Path>,
+    home: Option<&Path>,
+) -> Option<PathBuf> {
     let _ = (flag, env_dir, home);
     unimplemented!()
 }

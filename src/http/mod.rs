@@ -35,11 +35,19 @@ pub struct Request {
 impl Request {
     /// A GET of `url`.
     pub fn get(url: impl Into<String>) -> Self {
-        Request { method: Method::Get, url: url.into(), headers: vec![("Accept".into(), "application/json".into())], body: None }
+        Request {
+            method: Method::Get,
+            url: url.into(),
+            headers: vec![("Accept".into(), "application/json".into())],
+            body: None,
+        }
     }
 
     /// A POST of an `application/x-www-form-urlencoded` body built from `pairs`.
-    pub fn post_form<'a>(url: impl Into<String>, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+    pub fn post_form<'a>(
+        url: impl Into<String>,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
         let mut ser = form_urlencoded::Serializer::new(String::new());
         for (k, v) in pairs {
             ser.append_pair(k, v);
@@ -47,7 +55,10 @@ impl Request {
         Request {
             method: Method::Post,
             url: url.into(),
-            headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())],
+            headers: vec![(
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            )],
             body: Some(ser.finish().into_bytes()),
         }
     }
@@ -65,7 +76,14 @@ impl fmt::Debug for Request {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("url", &self.url)
-            .field("headers", &self.headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>())
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>(),
+            )
             .field("body_len", &self.body.as_ref().map(Vec::len))
             .finish()
     }
@@ -108,7 +126,9 @@ pub const MAX_BODY: u64 = 10 * 1024 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The URL is `http://` to a host that is not loopback, or not http(s) at all.
-    #[error("refusing {url}: only https:// is allowed, except http:// to 127.0.0.1, [::1] or localhost")]
+    #[error(
+        "refusing {url}: only https:// is allowed, except http:// to 127.0.0.1, [::1] or localhost"
+    )]
     InsecureUrl {
         /// The refused URL.
         url: String,

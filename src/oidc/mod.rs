@@ -146,7 +146,15 @@ pub fn token_exchange(
     audience: Option<&str>,
     requested_token_type: &str,
 ) -> Result<TokenResponse, Error> {
-    let _ = (http, token_endpoint, client, subject_token, subject_token_type, audience, requested_token_type);
+    let _ = (
+        http,
+        token_endpoint,
+        client,
+        subject_token,
+        subject_token_type,
+        audience,
+        requested_token_type,
+    );
     unimplemented!()
 }
 
@@ -155,6 +163,15 @@ impl IdTokenClaims {
     /// sanitised to `[\w+=,.@-]{2,64}`.
     pub fn role_session_name(&self, claim: Option<&str>) -> Option<String> {
         let _ = claim;
+        unimplemented!()
+    }
+}
+
+/// Launching the browser (stub until implemented).
+pub mod browser {
+    /// Launch `$BROWSER` or the platform opener on `url`.
+    pub fn open_browser(url: &str) -> Result<(), String> {
+        let _ = url;
         unimplemented!()
     }
 }

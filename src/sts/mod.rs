@@ -80,7 +80,14 @@ pub fn assume_role_with_web_identity(
     web_identity_token: &Secret<String>,
     duration_seconds: u32,
 ) -> Result<Credentials, Error> {
-    let _ = (http, endpoint, role_arn, role_session_name, web_identity_token, duration_seconds);
+    let _ = (
+        http,
+        endpoint,
+        role_arn,
+        role_session_name,
+        web_identity_token,
+        duration_seconds,
+    );
     unimplemented!()
 }
 
@@ -93,6 +100,13 @@ pub fn assume_role_with_saml(
     saml_response_b64: &Secret<String>,
     duration_seconds: u32,
 ) -> Result<Credentials, Error> {
-    let _ = (http, endpoint, role_arn, principal_arn, saml_response_b64, duration_seconds);
+    let _ = (
+        http,
+        endpoint,
+        role_arn,
+        principal_arn,
+        saml_response_b64,
+        duration_seconds,
+    );
     unimplemented!()
 }

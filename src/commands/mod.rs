@@ -1,0 +1,176 @@
+//! Commands: turn arguments into typed inputs, call the core, render.
+//! Everything that touches the process environment, the terminal or the
+//! clock lives here, read once into [`Env`].
+
+mod get_cred;
+mod install_profile;
+mod login;
+mod ui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use aws_cli_oidc::config::{ConfigFile, ProviderConfig};
+use aws_cli_oidc::federation::{self, Effects, Outcome};
+use aws_cli_oidc::http::client::{NetworkSettings, UreqClient};
+use aws_cli_oidc::sts::EndpointEnv;
+
+use crate::cli::{Cli, Command, TargetArgs};
+pub use ui::Ui;
+
+/// A snapshot of the environment variables we read, taken once.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    /// `HOME` (or the platform's home directory).
+    pub home: Option<PathBuf>,
+    /// `AWS_CLI_OIDC_CONFIG`.
+    pub config_dir: Option<PathBuf>,
+    /// `AWS_CA_BUNDLE`.
+    pub aws_ca_bundle: Option<PathBuf>,
+    /// `AWS_CONFIG_FILE`.
+    pub aws_config_file: Option<PathBuf>,
+    /// `AWS_SHARED_CREDENTIALS_FILE`.
+    pub aws_shared_credentials_file: Option<PathBuf>,
+    /// STS endpoint variables.
+    pub sts: EndpointEnv,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+impl Env {
+    /// Read the process environment.
+    pub fn from_process() -> Env {
+        Env {
+            home: var("HOME")
+                .or_else(|| var("USERPROFILE"))
+                .map(PathBuf::from),
+            config_dir: var("AWS_CLI_OIDC_CONFIG").map(PathBuf::from),
+            aws_ca_bundle: var("AWS_CA_BUNDLE").map(PathBuf::from),
+            aws_config_file: var("AWS_CONFIG_FILE").map(PathBuf::from),
+            aws_shared_credentials_file: var("AWS_SHARED_CREDENTIALS_FILE").map(PathBuf::from),
+            sts: EndpointEnv {
+                endpoint_url_sts: var("AWS_ENDPOINT_URL_STS"),
+                endpoint_url: var("AWS_ENDPOINT_URL"),
+                region: var("AWS_REGION"),
+                default_region: var("AWS_DEFAULT_REGION"),
+            },
+        }
+    }
+}
+
+/// Run one command.
+pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
+    let ui = Ui::new(cli.verbose);
+    let ctx = Ctx {
+        config_dir: cli.config_dir,
+        env,
+        ui,
+    };
+    match cli.command {
+        Command::GetCred(args) => get_cred::run(&ctx, args),
+        Command::Login(args) => login::run(&ctx, args),
+        Command::InstallProfile(args) => install_profile::install(&ctx, args),
+        Command::UninstallProfile(args) => install_profile::uninstall(&ctx, args),
+    }
+}
+
+/// What every command has at hand.
+pub struct Ctx<'a> {
+    config_dir: Option<PathBuf>,
+    env: &'a Env,
+    ui: Ui,
+}
+
+impl Ctx<'_> {
+    /// The config directory (`--config-dir`, `$AWS_CLI_OIDC_CONFIG`, `~/.aws-cli-oidc`).
+    fn config_dir(&self) -> Result<PathBuf> {
+        aws_cli_oidc::config::config_dir(self.config_dir.as_deref(), self.env.config_dir.as_deref(), self.env.home.as_deref())
+            .context("cannot find the config directory: set HOME or AWS_CLI_OIDC_CONFIG, or pass --config-dir")
+    }
+
+    /// Load the provider named by `-p`.
+    fn provider(&self, target: &TargetArgs) -> Result<ProviderConfig> {
+        let Some(name) = target.provider.as_deref() else {
+            bail!(
+                "the provider name is required: pass -p PROVIDER (see aws-cli-oidc setup to add one)"
+            );
+        };
+        let dir = self.config_dir()?;
+        let file = ConfigFile::load(&dir)?;
+        Ok(file.provider(name)?)
+    }
+
+    /// HTTP clients for the provider and for STS. Both honour the proxy
+    /// variables and `AWS_CA_BUNDLE`/`ca_bundle`; only the provider's gets the
+    /// mTLS client certificate and `client_auth_ca`.
+    fn http_clients(&self, cfg: &ProviderConfig) -> Result<(UreqClient, UreqClient)> {
+        let mut bundles: Vec<PathBuf> = cfg
+            .ca_bundle
+            .iter()
+            .chain(self.env.aws_ca_bundle.iter())
+            .cloned()
+            .collect();
+        bundles.dedup();
+        let sts = NetworkSettings {
+            ca_bundles: bundles.clone(),
+            ..NetworkSettings::default()
+        };
+        let mut idp_bundles = bundles;
+        idp_bundles.extend(cfg.client_auth_ca.iter().cloned());
+        let idp = NetworkSettings {
+            ca_bundles: idp_bundles,
+            client_cert: cfg.client_auth_cert.clone(),
+            client_key: cfg.client_auth_key.clone(),
+            insecure_skip_verify: cfg.insecure_skip_verify,
+            ..NetworkSettings::default()
+        };
+        if cfg.insecure_skip_verify {
+            self.ui.warn(&format!(
+                "insecure_skip_verify is true for provider {:?}: TLS certificates of the identity provider are NOT verified; set it to false and use ca_bundle instead",
+                cfg.name
+            ));
+        }
+        Ok((UreqClient::new(&idp)?, UreqClient::new(&sts)?))
+    }
+
+    /// Run the browser login and federation for `target`.
+    fn login(
+        &self,
+        cfg: &ProviderConfig,
+        target: &TargetArgs,
+        no_browser: bool,
+    ) -> Result<Outcome> {
+        let (idp, sts) = self.http_clients(cfg)?;
+        let req = federation::Request {
+            role_arn: target.role.clone(),
+            duration: target.max_duration,
+        };
+        let ui = &self.ui;
+        let mut open_url = |url: &str| ui.open_login_url(url, no_browser);
+        let mut choose_role = |roles: &[aws_cli_oidc::saml::RolePair]| ui.choose_role(roles);
+        let mut notice = |msg: &str| ui.warn(msg);
+        let mut fx = Effects {
+            idp_http: &idp,
+            sts_http: &sts,
+            sts_env: &self.env.sts,
+            open_url: &mut open_url,
+            choose_role: &mut choose_role,
+            notice: &mut notice,
+            now: time::OffsetDateTime::now_utc(),
+        };
+        ui.debug(&format!(
+            "provider {:?}: discovering {}",
+            cfg.name, cfg.metadata_url
+        ));
+        let outcome = federation::login(cfg, &req, &mut fx)?;
+        ui.info(&format!(
+            "assumed {} until {}",
+            outcome.role_arn,
+            ui::rfc3339(outcome.credentials.expiration)
+        ));
+        Ok(outcome)
+    }
+}

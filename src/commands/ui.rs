@@ -1,0 +1,99 @@
+//! The terminal side: messages on stderr, the login URL, the role prompt.
+//!
+//! stdout belongs to the requested output alone. botocore pipes stdin, stdout
+//! and stderr of a credential_process, so when stderr is not a terminal the
+//! login URL and prompts also go to `/dev/tty` when there is one.
+
+use std::fs::{File, OpenOptions};
+use std::io::{IsTerminal, Write};
+
+use aws_cli_oidc::saml::RolePair;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// Where messages go, and how much of them.
+pub struct Ui {
+    verbosity: u8,
+}
+
+/// RFC 3339 in UTC with `Z`, whole seconds.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    let t = t
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t);
+    t.format(&Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
+fn tty() -> Option<File> {
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .ok()
+}
+
+impl Ui {
+    /// `verbosity` is the count of `-v`.
+    pub fn new(verbosity: u8) -> Ui {
+        Ui { verbosity }
+    }
+
+    /// Something the user must see (a warning, a result summary).
+    pub fn warn(&self, msg: &str) {
+        eprintln!("aws-cli-oidc: {msg}");
+    }
+
+    /// Progress worth a line at default verbosity.
+    pub fn info(&self, msg: &str) {
+        eprintln!("aws-cli-oidc: {msg}");
+    }
+
+    /// Detail shown with `-v`. Callers pass no secrets.
+    pub fn debug(&self, msg: &str) {
+        if self.verbosity >= 1 {
+            eprintln!("aws-cli-oidc: {msg}");
+        }
+    }
+
+    /// Show the login URL where a person can see it, then launch a browser
+    /// unless `no_browser`.
+    pub fn open_login_url(&self, url: &str, no_browser: bool) -> Result<(), String> {
+        let text = format!("to log in, open this URL in a browser:\n\n    {url}\n");
+        eprintln!("{text}");
+        if !std::io::stderr().is_terminal() {
+            if let Some(mut t) = tty() {
+                let _ = writeln!(t, "{text}");
+            }
+        }
+        if no_browser {
+            return Ok(());
+        }
+        aws_cli_oidc::oidc::browser::open_browser(url).map_err(|e| {
+            self.warn(&format!(
+                "could not launch a browser ({e}); open the URL above by hand"
+            ));
+            e
+        })
+    }
+
+    /// Ask which role to assume, on the terminal. `None` when there is no
+    /// terminal (never a hang) or the person cancels.
+    pub fn choose_role(&self, roles: &[RolePair]) -> Option<usize> {
+        let read = tty()?;
+        let write = read.try_clone().ok()?;
+        let term = console::Term::read_write_pair(read, write);
+        if !term.is_term() {
+            return None;
+        }
+        let items: Vec<&str> = roles.iter().map(|r| r.role_arn.as_str()).collect();
+        dialoguer::Select::new()
+            .with_prompt("Choose the role to assume")
+            .items(&items)
+            .default(0)
+            .interact_on_opt(&term)
+            .ok()
+            .flatten()
+    }
+}
