@@ -191,6 +191,50 @@ pub struct ProviderConfig {
     pub refresh_margin_minutes: Option<u32>,
 }
 
+impl ProviderConfig {
+    /// A provider with the required settings and every other one at its
+    /// default, as if the file had only these keys. For tests and callers
+    /// that build settings in code; adding a field here does not break them.
+    pub fn new(
+        name: &str,
+        metadata_url: &str,
+        client_id: &str,
+        federation_type: FederationType,
+    ) -> ProviderConfig {
+        ProviderConfig {
+            name: name.to_string(),
+            metadata_url: metadata_url.to_string(),
+            additional_query: None,
+            successful_redirect_url: None,
+            failure_redirect_url: None,
+            client_id: client_id.to_string(),
+            client_secret: None,
+            client_auth_method: ClientAuthMethod::default(),
+            client_auth_cert: None,
+            client_auth_key: None,
+            client_auth_ca: None,
+            ca_bundle: None,
+            insecure_skip_verify: false,
+            federation_type,
+            max_session_duration_seconds: None,
+            default_iam_role_arn: None,
+            role_session_name: None,
+            role_session_name_claim: None,
+            token_exchange_subject_token_type: match federation_type {
+                FederationType::Saml2 => Some(TOKEN_TYPE_ACCESS_TOKEN.to_string()),
+                FederationType::Oidc => None,
+            },
+            token_exchange_audience: None,
+            aws_region: None,
+            scopes: Vec::new(),
+            loopback_port: 0,
+            login_timeout_seconds: DEFAULT_LOGIN_TIMEOUT_SECONDS,
+            secret_store: None,
+            refresh_margin_minutes: None,
+        }
+    }
+}
+
 /// Errors of the config layer. Each names the file, and the provider and key
 /// where there is one, and says what to do next.
 #[derive(Debug, thiserror::Error)]
@@ -397,6 +441,18 @@ mod tests {
             Some(PathBuf::from("/env"))
         );
         assert_eq!(config_dir(None, None, Some(empty)), None);
+    }
+
+    #[test]
+    fn new_matches_a_file_with_only_the_required_keys() {
+        let text = "p:\n  oidc_provider_metadata_url: https://idp/x\n  client_id: c\n  aws_federation_type: saml2\n";
+        let parsed = ConfigFile::parse(text, Path::new("/c/config.yaml"))
+            .unwrap()
+            .provider("p")
+            .unwrap();
+        let built = ProviderConfig::new("p", "https://idp/x", "c", FederationType::Saml2);
+        // No PartialEq (the secret); Debug shows every field and redacts secrets.
+        assert_eq!(format!("{built:?}"), format!("{parsed:?}"));
     }
 
     #[test]
