@@ -1,27 +1,393 @@
 //! Rendering credentials for the user: shell exports or the
 //! `credential_process` JSON.
+//!
+//! This module only builds text; the binary decides where it goes. Every
+//! shell format sets `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+//! `AWS_SESSION_TOKEN` and `AWS_CREDENTIAL_EXPIRATION`. The last one is not
+//! read by the AWS SDKs, but aws-vault sets it too and prompts and tools use
+//! it to show when the session ends; it costs nothing to an SDK that ignores
+//! it. It is RFC 3339 UTC with `Z`, like the JSON `Expiration`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use time::{OffsetDateTime, UtcOffset};
 
 use crate::sts::Credentials;
 
 /// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
-    /// POSIX exports.
+    /// POSIX `export K=V` lines (bash, zsh, dash).
+    #[default]
     Sh,
-    /// fish.
+    /// fish `set -gx K V;` lines.
     Fish,
-    /// PowerShell.
+    /// PowerShell `$Env:K = 'V'` lines.
     PowerShell,
-    /// cmd.exe.
+    /// cmd.exe `set K=V` lines.
     Cmd,
-    /// dotenv.
+    /// dotenv `K=V` lines.
     Dotenv,
-    /// credential_process JSON.
+    /// The one-line `credential_process` JSON (version 1).
     Json,
 }
 
-/// Render credentials.
+impl Format {
+    /// Every format, in the order of [`Format::name`]s shown to users.
+    pub const ALL: [Format; 6] = [
+        Format::Sh,
+        Format::Fish,
+        Format::PowerShell,
+        Format::Cmd,
+        Format::Dotenv,
+        Format::Json,
+    ];
+
+    /// The name accepted by [`FromStr`]: `sh`, `fish`, `powershell`, `cmd`,
+    /// `dotenv` or `json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Sh => "sh",
+            Format::Fish => "fish",
+            Format::PowerShell => "powershell",
+            Format::Cmd => "cmd",
+            Format::Dotenv => "dotenv",
+            Format::Json => "json",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Errors of the output layer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The format name is not one of [`Format::ALL`].
+    #[error("unknown output format {name:?}; use one of: sh, fish, powershell, cmd, dotenv, json")]
+    UnknownFormat {
+        /// The name given.
+        name: String,
+    },
+}
+
+impl FromStr for Format {
+    type Err = Error;
+
+    /// Parse a name as [`Format::name`] spells it, ignoring ASCII case.
+    fn from_str(s: &str) -> Result<Format, Error> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| Error::UnknownFormat {
+                name: s.to_string(),
+            })
+    }
+}
+
+/// Render credentials in `format`. Every format ends with a newline. The
+/// result holds the secrets: print it only where the user asked for it.
 pub fn render(creds: &Credentials, format: Format) -> String {
-    let _ = (creds, format);
-    unimplemented!()
+    let expiration = rfc3339_utc(creds.expiration);
+    if format == Format::Json {
+        return render_json(creds, &expiration);
+    }
+    let vars = [
+        ("AWS_ACCESS_KEY_ID", creds.access_key_id.expose().as_str()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            creds.secret_access_key.expose().as_str(),
+        ),
+        ("AWS_SESSION_TOKEN", creds.session_token.expose().as_str()),
+        ("AWS_CREDENTIAL_EXPIRATION", expiration.as_str()),
+    ];
+    let mut out = String::new();
+    for (key, value) in vars {
+        let line = match format {
+            Format::Sh => format!("export {key}={}", sh_quote(value)),
+            Format::Fish => format!("set -gx {key} {};", fish_quote(value)),
+            Format::PowerShell => format!("$Env:{key} = {}", powershell_quote(value)),
+            Format::Cmd => cmd_set(key, value),
+            Format::Dotenv | Format::Json => format!("{key}={}", dotenv_quote(value)),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`: botocore and the SDKs parse this; fractional
+/// seconds are dropped because some parsers of `credential_process` output
+/// reject them. Built by hand so that it cannot fail.
+pub fn rfc3339_utc(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+fn render_json(creds: &Credentials, expiration: &str) -> String {
+    // Built by hand rather than from a struct so the key order is fixed by
+    // this code alone; serde_json only escapes the strings.
+    let s = |v: &str| serde_json::Value::String(v.to_string()).to_string();
+    format!(
+        "{{\"Version\":1,\"AccessKeyId\":{},\"SecretAccessKey\":{},\"SessionToken\":{},\"Expiration\":{}}}\n",
+        s(creds.access_key_id.expose()),
+        s(creds.secret_access_key.expose()),
+        s(creds.session_token.expose()),
+        s(expiration)
+    )
+}
+
+/// True for values every format can leave bare, as the Go tool did: the
+/// base64 and key alphabets.
+fn is_safe(value: &str) -> bool {
+    !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=._-".contains(&b))
+}
+
+/// POSIX single quotes: nothing inside is special, and a `'` is written as
+/// `'\''` (close, escaped quote, reopen).
+fn sh_quote(value: &str) -> String {
+    if is_safe(value) {
+        return value.to_string();
+    }
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// fish single quotes: only `\'` and `\\` are escapes inside them.
+fn fish_quote(value: &str) -> String {
+    if is_safe(value) {
+        return value.to_string();
+    }
+    format!("'{}'", value.replace('\\', r"\\").replace('\'', r"\'"))
+}
+
+/// PowerShell verbatim strings, always quoted. PowerShell also treats the
+/// typographic single quotes as quote characters, so those are doubled too.
+fn powershell_quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// cmd.exe has no general quoting. `set "K=V"` keeps `&|<>^` and trailing
+/// spaces literal, so it is used whenever the value is not plainly safe;
+/// `%` and `"` cannot be made literal on an interactive command line and are
+/// left as they are.
+fn cmd_set(key: &str, value: &str) -> String {
+    if is_safe(value) {
+        format!("set {key}={value}")
+    } else {
+        format!("set \"{key}={value}\"")
+    }
+}
+
+/// dotenv: bare when safe, else single quotes (literal in python-dotenv,
+/// Node dotenv and Docker Compose), else double quotes with `\\` and `\"`.
+fn dotenv_quote(value: &str) -> String {
+    if is_safe(value) {
+        value.to_string()
+    } else if !value.contains('\'') && !value.contains('\n') {
+        format!("'{value}'")
+    } else {
+        format!(
+            "\"{}\"",
+            value
+                .replace('\\', r"\\")
+                .replace('"', "\\\"")
+                .replace('\n', r"\n")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+    use time::macros::datetime;
+
+    fn creds(secret: &str) -> Credentials {
+        Credentials {
+            access_key_id: Secret::new("ASIAEXAMPLE".to_string()),
+            secret_access_key: Secret::new(secret.to_string()),
+            session_token: Secret::new("FwoG+ZX/IvYXdz==".to_string()),
+            expiration: datetime!(2026-11-27 23:15:42.123456 +01:00),
+        }
+    }
+
+    #[test]
+    fn sh_leaves_safe_values_bare_and_quotes_the_expiration() {
+        assert_eq!(
+            render(&creds("ab/c+d=e"), Format::Sh),
+            "export AWS_ACCESS_KEY_ID=ASIAEXAMPLE\n\
+             export AWS_SECRET_ACCESS_KEY=ab/c+d=e\n\
+             export AWS_SESSION_TOKEN=FwoG+ZX/IvYXdz==\n\
+             export AWS_CREDENTIAL_EXPIRATION='2026-11-27T22:15:42Z'\n"
+        );
+    }
+
+    #[test]
+    fn sh_quotes_embedded_single_quote() {
+        let out = render(&creds("it's $x"), Format::Sh);
+        assert!(
+            out.contains("export AWS_SECRET_ACCESS_KEY='it'\\''s $x'\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn sh_quotes_empty_value() {
+        assert_eq!(sh_quote(""), "''");
+    }
+
+    #[test]
+    fn fish_uses_set_gx_and_escapes_backslash_and_quote() {
+        let out = render(&creds(r"a'b\c"), Format::Fish);
+        assert!(
+            out.starts_with("set -gx AWS_ACCESS_KEY_ID ASIAEXAMPLE;\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r"set -gx AWS_SECRET_ACCESS_KEY 'a\'b\\c';"),
+            "{out}"
+        );
+        assert!(
+            out.contains("set -gx AWS_SESSION_TOKEN FwoG+ZX/IvYXdz==;\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn powershell_always_quotes_and_doubles_single_quotes() {
+        let out = render(&creds("a'b+/="), Format::PowerShell);
+        assert!(
+            out.starts_with("$Env:AWS_ACCESS_KEY_ID = 'ASIAEXAMPLE'\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("$Env:AWS_SECRET_ACCESS_KEY = 'a''b+/='\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("$Env:AWS_CREDENTIAL_EXPIRATION = '2026-11-27T22:15:42Z'\n"),
+            "{out}"
+        );
+        assert_eq!(powershell_quote("x\u{2019}y"), "'x\u{2019}\u{2019}y'");
+    }
+
+    #[test]
+    fn cmd_uses_set_and_quotes_the_whole_assignment_when_needed() {
+        let out = render(&creds("a&b"), Format::Cmd);
+        assert!(
+            out.starts_with("set AWS_ACCESS_KEY_ID=ASIAEXAMPLE\n"),
+            "{out}"
+        );
+        assert!(out.contains("set \"AWS_SECRET_ACCESS_KEY=a&b\"\n"), "{out}");
+        assert!(
+            out.contains("set AWS_SESSION_TOKEN=FwoG+ZX/IvYXdz==\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn dotenv_writes_bare_single_or_double_quoted_values() {
+        let out = render(&creds("ab/c+d="), Format::Dotenv);
+        assert!(out.contains("AWS_SECRET_ACCESS_KEY=ab/c+d=\n"), "{out}");
+        assert!(
+            out.contains("AWS_CREDENTIAL_EXPIRATION='2026-11-27T22:15:42Z'\n"),
+            "{out}"
+        );
+        assert_eq!(dotenv_quote("a b"), "'a b'");
+        assert_eq!(dotenv_quote(r#"it's "x"\"#), r#""it's \"x\"\\""#);
+    }
+
+    #[test]
+    fn every_shell_format_has_four_lines() {
+        for f in [
+            Format::Sh,
+            Format::Fish,
+            Format::PowerShell,
+            Format::Cmd,
+            Format::Dotenv,
+        ] {
+            let out = render(&creds("x"), f);
+            assert_eq!(out.lines().count(), 4, "{f}");
+            assert!(out.ends_with('\n'), "{f}");
+        }
+    }
+
+    #[test]
+    fn json_is_one_line_with_fixed_key_order_and_utc_z() {
+        let out = render(&creds("ab/c+d="), Format::Json);
+        assert_eq!(
+            out,
+            "{\"Version\":1,\"AccessKeyId\":\"ASIAEXAMPLE\",\"SecretAccessKey\":\"ab/c+d=\",\
+             \"SessionToken\":\"FwoG+ZX/IvYXdz==\",\"Expiration\":\"2026-11-27T22:15:42Z\"}\n"
+        );
+    }
+
+    #[test]
+    fn json_parses_back_with_exactly_five_keys_and_escapes() {
+        let out = render(&creds("q\"u'o\\te\n"), Format::Json);
+        assert_eq!(out.matches('\n').count(), 1);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let obj = v.as_object().unwrap();
+        let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "AccessKeyId",
+                "Expiration",
+                "SecretAccessKey",
+                "SessionToken",
+                "Version"
+            ]
+        );
+        assert_eq!(obj["Version"], 1);
+        assert_eq!(obj["SecretAccessKey"], "q\"u'o\\te\n");
+        assert_eq!(obj["Expiration"], "2026-11-27T22:15:42Z");
+    }
+
+    #[test]
+    fn format_names_parse_back_and_unknown_is_an_error() {
+        for f in Format::ALL {
+            assert_eq!(f.name().parse::<Format>(), Ok(f));
+        }
+        assert_eq!("PowerShell".parse::<Format>(), Ok(Format::PowerShell));
+        let e = "bash".parse::<Format>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown output format \"bash\"; use one of: sh, fish, powershell, cmd, dotenv, json"
+        );
+        assert_eq!(Format::default(), Format::Sh);
+    }
+
+    #[test]
+    fn rfc3339_pads_fields() {
+        assert_eq!(
+            rfc3339_utc(datetime!(2027-01-02 03:04:05 UTC)),
+            "2027-01-02T03:04:05Z"
+        );
+    }
 }

@@ -169,7 +169,7 @@ impl Ctx<'_> {
         ui.info(&format!(
             "assumed {} until {}",
             outcome.role_arn,
-            ui::rfc3339(outcome.credentials.expiration)
+            aws_cli_oidc::output::rfc3339_utc(outcome.credentials.expiration)
         ));
         Ok(outcome)
     }

@@ -8,8 +8,6 @@ use std::fs::{File, OpenOptions};
 use std::io::{IsTerminal, Write};
 
 use aws_cli_oidc::saml::RolePair;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 /// Where messages go, and how much of them.
 pub struct Ui {
