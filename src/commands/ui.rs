@@ -14,16 +14,6 @@ pub struct Ui {
     verbosity: u8,
 }
 
-/// RFC 3339 in UTC with `Z`, whole seconds.
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    let t = t
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .unwrap_or(t);
-    t.format(&Rfc3339)
-        .unwrap_or_else(|_| t.unix_timestamp().to_string())
-}
-
 fn tty() -> Option<File> {
     OpenOptions::new()
         .read(true)
