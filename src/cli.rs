@@ -39,6 +39,16 @@ pub enum Command {
     InstallProfile(InstallProfileArgs),
     /// Remove a profile that install-profile wrote
     UninstallProfile(UninstallProfileArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completion(CompletionArgs),
+}
+
+/// Arguments of `completion`.
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell to generate for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Which provider and role to log in to; shared by get-cred, login and install-profile.

@@ -74,6 +74,11 @@ pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
         Command::Login(args) => login::run(&ctx, args),
         Command::InstallProfile(args) => install_profile::install(&ctx, args),
         Command::UninstallProfile(args) => install_profile::uninstall(&ctx, args),
+        Command::Completion(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut cmd, "aws-cli-oidc", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
