@@ -50,10 +50,10 @@ impl Ui {
     pub fn open_login_url(&self, url: &str, no_browser: bool) -> Result<(), String> {
         let text = format!("to log in, open this URL in a browser:\n\n    {url}\n");
         eprintln!("{text}");
-        if !std::io::stderr().is_terminal() {
-            if let Some(mut t) = tty() {
-                let _ = writeln!(t, "{text}");
-            }
+        if !std::io::stderr().is_terminal()
+            && let Some(mut t) = tty()
+        {
+            let _ = writeln!(t, "{text}");
         }
         if no_browser {
             return Ok(());
