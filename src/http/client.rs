@@ -169,6 +169,9 @@ impl HttpClient for UreqClient {
 
 /// A transport error in words, with a hint for the usual TLS trouble.
 fn describe(e: &ureq::Error) -> String {
+    if let ureq::Error::Timeout(which) = e {
+        return format!("no answer in time ({which}); check the network, HTTPS_PROXY and NO_PROXY");
+    }
     let text = e.to_string();
     if text.to_ascii_lowercase().contains("certificate") {
         format!(
@@ -347,6 +350,8 @@ mod tests {
             "http://[::2]/",
             "ftp://127.0.0.1/",
             "file://localhost/etc/passwd",
+            "http://127.0.0.1@evil.example/",
+            "http://127.0.0.1.nip.io/",
         ];
         for url in insecure {
             assert!(
@@ -604,11 +609,158 @@ mod tests {
     }
 
     #[test]
+    fn silent_server_hits_the_total_timeout() {
+        // The kernel completes the handshake from the backlog; nobody answers.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "http://127.0.0.1:{}/slow",
+            listener.local_addr().unwrap().port()
+        );
+        let settings = NetworkSettings {
+            total_timeout: Some(Duration::from_millis(300)),
+            ..Default::default()
+        };
+        let started = Instant::now();
+        let e = UreqClient::new(&settings)
+            .unwrap()
+            .send(&Request::get(url.clone()))
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(
+            e.to_string().contains("no answer in time") && e.to_string().contains(&url),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn loopback_hosts_are_recognised() {
         assert!(is_loopback_host("127.0.0.1"));
         assert!(is_loopback_host("[::1]"));
         assert!(is_loopback_host("localhost"));
         assert!(!is_loopback_host("example.com"));
         assert!(!is_loopback_host("[::]"));
+    }
+
+    /// `openssl s_server` on 127.0.0.1 with the test certificates in
+    /// `fixtures/oidc/tls` (a private CA, a server certificate for
+    /// 127.0.0.1, a client certificate). Killed by PID when dropped. `None`
+    /// when the openssl command is not installed.
+    struct TlsServer {
+        child: std::process::Child,
+        url: String,
+    }
+
+    impl Drop for TlsServer {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    fn tls_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/oidc/tls")
+    }
+
+    fn tls_server(extra: &[&str]) -> Option<TlsServer> {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let dir = tls_dir();
+        let child = std::process::Command::new("openssl")
+            .arg("s_server")
+            .args(["-accept", &format!("127.0.0.1:{port}"), "-www", "-quiet"])
+            .arg("-cert")
+            .arg(dir.join("server.pem"))
+            .arg("-key")
+            .arg(dir.join("server.key"))
+            .args(extra)
+            .current_dir(&dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        let server = TlsServer {
+            child,
+            url: format!("https://127.0.0.1:{port}/"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        Some(server)
+    }
+
+    #[test]
+    fn ca_bundle_replaces_the_platform_roots() {
+        let Some(server) = tls_server(&[]) else {
+            return;
+        };
+        let platform = UreqClient::new(&NetworkSettings::default()).unwrap();
+        let e = platform
+            .send(&Request::get(server.url.clone()))
+            .unwrap_err();
+        assert!(e.to_string().contains(&server.url), "{e}");
+        assert!(e.to_string().contains("AWS_CA_BUNDLE"), "{e}");
+
+        let settings = NetworkSettings {
+            ca_bundles: vec![tls_dir().join("ca.pem")],
+            ..Default::default()
+        };
+        let resp = UreqClient::new(&settings)
+            .unwrap()
+            .send(&Request::get(server.url.clone()))
+            .unwrap();
+        assert_eq!(resp.status, 200);
+    }
+
+    #[test]
+    fn insecure_skip_verify_accepts_an_unknown_issuer() {
+        let Some(server) = tls_server(&[]) else {
+            return;
+        };
+        let settings = NetworkSettings {
+            insecure_skip_verify: true,
+            ..Default::default()
+        };
+        let resp = UreqClient::new(&settings)
+            .unwrap()
+            .send(&Request::get(server.url.clone()))
+            .unwrap();
+        assert_eq!(resp.status, 200);
+    }
+
+    #[test]
+    fn client_certificate_is_presented_for_mtls() {
+        let Some(server) = tls_server(&["-Verify", "1", "-CAfile", "ca.pem"]) else {
+            return;
+        };
+        let ca = vec![tls_dir().join("ca.pem")];
+        let without = NetworkSettings {
+            ca_bundles: ca.clone(),
+            ..Default::default()
+        };
+        assert!(
+            UreqClient::new(&without)
+                .unwrap()
+                .send(&Request::get(server.url.clone()))
+                .is_err()
+        );
+        let with = NetworkSettings {
+            ca_bundles: ca,
+            client_cert: Some(tls_dir().join("client.pem")),
+            client_key: Some(tls_dir().join("client.key")),
+            ..Default::default()
+        };
+        let resp = UreqClient::new(&with)
+            .unwrap()
+            .send(&Request::get(server.url.clone()))
+            .unwrap();
+        assert_eq!(resp.status, 200);
     }
 }
