@@ -55,6 +55,15 @@ impl UreqClient {
     /// Build a client from settings. Fails, naming the file, when a CA
     /// bundle or the client certificate or key cannot be read.
     pub fn new(settings: &NetworkSettings) -> Result<Self, Error> {
+        Self::with_proxy(settings, ureq::Proxy::try_from_env())
+    }
+
+    /// Build a client with an explicit proxy (`None`: connect directly).
+    /// Loopback hosts are always reached directly.
+    pub fn with_proxy(
+        settings: &NetworkSettings,
+        proxy: Option<ureq::Proxy>,
+    ) -> Result<Self, Error> {
         let tls = tls_config(settings)?;
         let config = |proxy: Option<ureq::Proxy>| {
             Agent::config_builder()
@@ -72,7 +81,7 @@ impl UreqClient {
                 .build()
         };
         Ok(UreqClient {
-            proxied: Agent::new_with_config(config(ureq::Proxy::try_from_env())),
+            proxied: Agent::new_with_config(config(proxy)),
             direct: Agent::new_with_config(config(None)),
         })
     }
@@ -520,6 +529,7 @@ mod tests {
             "{seen}"
         );
         assert!(lower.contains("accept: application/json"), "{seen}");
+        assert_eq!(lower.matches("\r\naccept:").count(), 1, "{seen}");
     }
 
     #[test]
@@ -630,6 +640,29 @@ mod tests {
             e.to_string().contains("no answer in time") && e.to_string().contains(&url),
             "{e}"
         );
+    }
+
+    #[test]
+    fn remote_hosts_go_through_the_proxy_and_loopback_does_not() {
+        let (proxy_base, proxy_rx) = serve(vec![reply("403 Forbidden", "", "")]);
+        let (base, rx) = serve(vec![reply("200 OK", "", "direct")]);
+        let proxy = ureq::Proxy::new(&proxy_base).unwrap();
+        let client = UreqClient::with_proxy(&NetworkSettings::default(), Some(proxy)).unwrap();
+        let resp = client.send(&Request::get(format!("{base}/x"))).unwrap();
+        assert_eq!(resp.body_text(), "direct");
+        assert!(
+            rx.recv_timeout(Duration::from_secs(5))
+                .unwrap()
+                .starts_with("GET /x ")
+        );
+        // The proxy refuses the tunnel; what matters is that it was asked.
+        assert!(
+            client
+                .send(&Request::get("https://idp.example/doc"))
+                .is_err()
+        );
+        let seen = proxy_rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert!(seen.starts_with("CONNECT idp.example:443 "), "{seen}");
     }
 
     #[test]
