@@ -174,7 +174,10 @@ impl Loopback {
             if now.duration_since(start) >= timeout {
                 let redirect_uri = self.redirect_uri();
                 return Err(if wrong_state_seen {
-                    Error::StateMismatch { redirect_uri }
+                    Error::StateMismatch {
+                        redirect_uri,
+                        waited: timeout,
+                    }
                 } else {
                     Error::CallbackTimeout {
                         redirect_uri,

@@ -180,14 +180,19 @@ pub enum Error {
         /// What is wrong (never the body).
         reason: String,
     },
-    /// Only callbacks with a wrong or missing `state` arrived before the deadline.
+    /// The wait timed out, and the only callbacks that came carried a wrong
+    /// or missing `state` (reported instead of [`Error::CallbackTimeout`]).
     #[error(
-        "the login callback on {redirect_uri} carried a wrong state (a stale browser tab, or a \
-         request not started by this login); run the login again and use the newly opened page"
+        "no valid login callback arrived on {redirect_uri} within {}s: the callbacks received \
+         carried a wrong state (a stale browser tab, or a request not started by this login); run \
+         the login again and finish it in the newly opened page",
+        waited.as_secs()
     )]
     StateMismatch {
         /// The loopback redirect URI.
         redirect_uri: String,
+        /// How long we waited.
+        waited: Duration,
     },
     /// RFC 9207: the callback's `iss` is not the configured provider.
     #[error(
@@ -396,6 +401,47 @@ mod tests {
             let mut out = String::new();
             let _ = s.read_to_string(&mut out);
         });
+    }
+
+    #[test]
+    fn error_messages_name_the_thing_and_the_next_step() {
+        let cases = [
+            (
+                Error::CallbackTimeout {
+                    redirect_uri: "http://127.0.0.1:5000".into(),
+                    waited: Duration::from_secs(300),
+                },
+                "no login callback arrived on http://127.0.0.1:5000 within 300s; finish the login in the \
+                 browser sooner, or raise login_timeout_seconds",
+            ),
+            (
+                Error::IssuerMismatch {
+                    expected: "https://a".into(),
+                    got: "https://b".into(),
+                },
+                "the authorization response came from issuer \"https://b\", expected \"https://a\"; refusing \
+                 it (RFC 9207 mix-up protection); check oidc_provider_metadata_url",
+            ),
+            (
+                Error::AuthorizationDenied {
+                    error: "access_denied".into(),
+                    description: Some("no".into()),
+                },
+                "the provider refused the login: access_denied: no",
+            ),
+            (
+                Error::TokenEndpoint {
+                    url: "https://i/t".into(),
+                    status: 401,
+                    error: Some("invalid_client".into()),
+                    description: None,
+                },
+                "token endpoint https://i/t returned 401 invalid_client",
+            ),
+        ];
+        for (error, text) in cases {
+            assert_eq!(error.to_string(), text);
+        }
     }
 
     #[test]
