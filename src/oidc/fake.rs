@@ -1,0 +1,78 @@
+//! An in-process [`HttpClient`] for the OIDC tests: answers from a queue and
+//! records what was sent.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+use crate::http::{Error as HttpError, HttpClient, Request, Response};
+
+type Responder = Box<dyn Fn(&Request) -> Response>;
+
+pub(crate) struct FakeHttp {
+    answers: RefCell<VecDeque<Result<Response, HttpError>>>,
+    responder: Option<Responder>,
+    pub(crate) sent: RefCell<Vec<Request>>,
+}
+
+impl FakeHttp {
+    pub(crate) fn new(answers: Vec<Result<Response, HttpError>>) -> Self {
+        FakeHttp {
+            answers: RefCell::new(answers.into()),
+            responder: None,
+            sent: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// A fake that answers every request with `f(request)`.
+    pub(crate) fn with(f: impl Fn(&Request) -> Response + 'static) -> Self {
+        FakeHttp {
+            responder: Some(Box::new(f)),
+            ..Self::new(vec![])
+        }
+    }
+
+    /// A fake that answers once with `status` and a JSON `body`.
+    pub(crate) fn json(status: u16, body: &str) -> Self {
+        Self::new(vec![Ok(response(status, Some("application/json"), body))])
+    }
+
+    /// The form pairs of the `i`-th request sent.
+    pub(crate) fn form(&self, i: usize) -> Vec<(String, String)> {
+        let sent = self.sent.borrow();
+        let body = sent.get(i).and_then(|r| r.body.clone()).unwrap_or_default();
+        form_urlencoded::parse(&body).into_owned().collect()
+    }
+
+    /// The value of header `name` in the `i`-th request sent.
+    pub(crate) fn header(&self, i: usize, name: &str) -> Option<String> {
+        let sent = self.sent.borrow();
+        sent.get(i)?
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
+}
+
+pub(crate) fn response(status: u16, content_type: Option<&str>, body: &str) -> Response {
+    Response {
+        status,
+        content_type: content_type.map(str::to_string),
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+impl HttpClient for FakeHttp {
+    fn send(&self, req: &Request) -> Result<Response, HttpError> {
+        self.sent.borrow_mut().push(req.clone());
+        if let Some(f) = &self.responder {
+            return Ok(f(req));
+        }
+        self.answers.borrow_mut().pop_front().unwrap_or_else(|| {
+            Err(HttpError::Transport {
+                url: req.url.clone(),
+                message: "fake: no answer queued".into(),
+            })
+        })
+    }
+}
