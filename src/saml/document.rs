@@ -376,5 +376,11 @@ mod tests {
             "{err:?}"
         );
         assert!(matches!(scan("").unwrap_err(), Error::NotXml));
+        let err = scan(r#"<Assertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion"></Other>"#)
+            .unwrap_err();
+        assert!(matches!(err, Error::Xml { .. }), "{err:?}");
+        let err = scan(r#"<Assertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion" a="1" a="2"/>"#)
+            .unwrap_err();
+        assert!(matches!(err, Error::Xml { .. }), "{err:?}");
     }
 }

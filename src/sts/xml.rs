@@ -199,6 +199,14 @@ mod tests {
     }
 
     #[test]
+    fn parse_success_reads_moto_response_with_microseconds() {
+        // Captured from moto 5.2.1 answering our wrapped Keycloak assertion.
+        let c = parse_success(&fixture("moto_saml_success.xml")).unwrap();
+        assert!(c.access_key_id.expose().starts_with("ASIA"));
+        assert_eq!(c.expiration, datetime!(2026-11-28 05:01:08.359793 UTC));
+    }
+
+    #[test]
     fn parse_success_without_credentials_names_what_is_missing() {
         let body = r#"<AssumeRoleWithSAMLResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
             <AssumeRoleWithSAMLResult><Credentials><AccessKeyId>AKIAX</AccessKeyId>
