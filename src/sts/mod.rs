@@ -132,6 +132,31 @@ pub fn resolve_endpoint(env: &EndpointEnv, config_region: Option<&str>, role_arn
     endpoint::resolve(env, config_region, role_arn)
 }
 
+/// A valid `RoleSessionName` made from `candidate` (a username or email
+/// from the ID token): STS accepts 2 to 64 of letters, digits and
+/// `+=,.@_-`, so other characters become `-`, the result is cut at 64, and
+/// anything shorter than 2 or without a letter or digit falls back to
+/// `aws-cli-oidc`.
+pub fn role_session_name(candidate: &str) -> String {
+    let name: String = candidate
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "+=,.@_-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(64)
+        .collect();
+    if name.len() < 2 {
+        "aws-cli-oidc".to_string()
+    } else {
+        name
+    }
+}
+
 /// `AssumeRoleWithWebIdentity`.
 pub fn assume_role_with_web_identity(
     http: &dyn HttpClient,
@@ -489,6 +514,17 @@ mod tests {
             "{err:?}"
         );
         assert!(err.to_string().contains("oops"), "{err}");
+    }
+
+    #[test]
+    fn role_session_name_is_always_valid_for_sts() {
+        assert_eq!(role_session_name("alice@example.com"), "alice@example.com");
+        assert_eq!(role_session_name(" Alice Smith "), "Alice-Smith");
+        assert_eq!(role_session_name("名前"), "aws-cli-oidc");
+        assert_eq!(role_session_name("山田 taro"), "---taro");
+        assert_eq!(role_session_name("x"), "aws-cli-oidc");
+        assert_eq!(role_session_name(""), "aws-cli-oidc");
+        assert_eq!(role_session_name(&"a".repeat(100)).len(), 64);
     }
 
     #[test]
