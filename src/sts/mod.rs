@@ -150,7 +150,7 @@ pub fn role_session_name(candidate: &str) -> String {
         })
         .take(64)
         .collect();
-    if name.len() < 2 {
+    if name.len() < 2 || !name.chars().any(|c| c.is_ascii_alphanumeric()) {
         "aws-cli-oidc".to_string()
     } else {
         name
