@@ -1,2 +1,29 @@
 //! The AWS shared config and credentials files: a format-preserving document
-//! (no I/O) and a safe store (lock, atomic replace).
+//! (no I/O), a safe store (lock, atomic replace), the file-location rules,
+//! and what aws-cli-oidc keeps in those files. It owns every byte written to
+//! `~/.aws`; commands decide what to write and print the outcome.
+//!
+//! - [`document`]: parse, query and edit the text (see its "Limitations").
+//! - [`store`]: follow symlinks, lock `<file>.lock`, write atomically.
+//! - [`location`]: `AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, `~/.aws`.
+//! - [`profiles`]: login credentials, `credential_process` stanzas, managed
+//!   profiles.
+
+pub mod document;
+mod error;
+pub mod location;
+pub mod profiles;
+pub mod store;
+
+pub use document::{Document, FileKind, Profiles, config_section};
+pub use error::Error;
+pub use location::{AwsPaths, FileEnv, Platform, locate};
+pub use profiles::{
+    InstallOutcome, InstallRequest, LoginOutcome, LoginWrite, ManagedProfile, ManagedSource,
+    UninstallOutcome, credential_process_command, install_credential_process, is_our_command,
+    list_managed, uninstall_credential_process, write_login_credentials,
+};
+pub use store::{FileOutcome, StoreOptions, update};
+
+#[cfg(test)]
+mod tests;

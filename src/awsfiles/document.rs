@@ -1,0 +1,906 @@
+//! The format-preserving document for `~/.aws/config` and `~/.aws/credentials`
+//! (text in, text out, no I/O).
+//!
+//! The document is a list of raw lines, each with its own line ending. Every
+//! line that an edit does not touch is written back byte for byte: comments
+//! (`#`, `;`, inline ones too), blank lines, indentation, key spelling and
+//! order, `\r\n` endings, a missing final newline, a UTF-8 byte-order mark,
+//! continuation lines and nested sub-properties (`s3 =` followed by indented
+//! `key = value` lines), sections we do not know (`[sso-session x]`,
+//! `[services x]`, `[plugins]`) and duplicated sections or keys.
+//!
+//! Reading follows the AWS SDKs' shared profile-file rules (the conformance
+//! suite every SDK runs): in the config file profiles are `[profile NAME]`
+//! and `[default]`, in the credentials file `[NAME]`; a comment after a value
+//! counts only when whitespace precedes it; a line that starts with
+//! whitespace continues the previous property; invalid names are ignored.
+//!
+//! Edits address a section by its header text with whitespace normalised
+//! (`profile dev`, `default`, `dev`) and a key case-insensitively:
+//! - [`Document::set`] changes the value in place, keeping the key's spelling,
+//!   the spacing around `=` and an inline comment; continuation lines of the
+//!   old value go. A missing key goes after the last property of its
+//!   section; a missing section goes at the end after one blank line. The new
+//!   lines use the file's line ending (its first one; `\n` for a new file).
+//! - [`Document::remove`] deletes every occurrence of a key in the section
+//!   with its continuation lines.
+//! - [`Document::remove_section`] deletes a header and its properties.
+//! - A section whose header appears more than once is never edited: the edit
+//!   fails with [`Error::DuplicateSection`] naming the lines, because botocore
+//!   refuses such files and we cannot tell which copy the user means.
+//!   Duplicates elsewhere are left alone.
+//! - Values that would read back differently (line breaks, other control
+//!   characters, leading or trailing whitespace, `#` or `;` after whitespace
+//!   or at the start) are refused with [`Error::InvalidValue`].
+//!
+//! # Limitations
+//! - Comment lines directly above a removed *key* stay: a comment above a
+//!   block of keys usually describes the block, and we cannot tell. Comment
+//!   lines directly above a removed *section* header (no blank line between)
+//!   go with it; comment and blank lines at the end of a removed section
+//!   stay, because they usually introduce the next section. Comment lines
+//!   between a removed key and its continuation lines go with it.
+//! - When a key appears twice in the edited section, `set` changes the last
+//!   one (the one readers use) and leaves the others; `remove` removes all.
+//! - Line endings are never converted, but new lines use the file's first
+//!   line ending even when the file mixes them.
+//! - A file without a final newline keeps it missing unless an edit appends
+//!   after (or removes) the last line: then the old last line gets a line
+//!   ending and the file ends with one.
+//! - New keys are written as `key = value`, whatever spacing the file uses.
+//! - Removing a section can leave a different number of blank lines than a
+//!   human would: it drops the blank lines before the section when the
+//!   section was followed by a blank line or by the end of the file.
+
+use std::collections::BTreeMap;
+
+use super::error::Error;
+
+/// The spaces and tabs the profile-file rules trim.
+const WS: [char; 2] = [' ', '\t'];
+
+/// Which AWS file a document is: it decides how section names read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `~/.aws/config`: `[profile NAME]`, `[default]`, `[sso-session NAME]`.
+    Config,
+    /// `~/.aws/credentials`: `[NAME]`.
+    Credentials,
+}
+
+/// The line ending a line had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Eol {
+    None,
+    Lf,
+    CrLf,
+}
+
+impl Eol {
+    fn as_str(self) -> &'static str {
+        match self {
+            Eol::None => "",
+            Eol::Lf => "\n",
+            Eol::CrLf => "\r\n",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Line {
+    text: String,
+    eol: Eol,
+}
+
+/// What a line is, decided from the line alone (as the SDK parsers do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Blank,
+    Comment,
+    Header,
+    Continuation,
+    Entry,
+}
+
+fn kind(text: &str) -> Kind {
+    if text.trim().is_empty() {
+        Kind::Blank
+    } else if text.starts_with(['#', ';']) {
+        Kind::Comment
+    } else if text.starts_with('[') {
+        Kind::Header
+    } else if text.starts_with(char::is_whitespace) {
+        Kind::Continuation
+    } else {
+        Kind::Entry
+    }
+}
+
+/// A parsed AWS config or credentials file that renders back byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Document {
+    bom: bool,
+    lines: Vec<Line>,
+}
+
+/// The profiles (and sso-sessions) a reader sees in one file or in both.
+/// Property keys are lowercased; later definitions win.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Profiles {
+    /// Profile name to properties.
+    pub profiles: BTreeMap<String, BTreeMap<String, String>>,
+    /// `[sso-session NAME]` sections of the config file.
+    pub sso_sessions: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Profiles {
+    /// Merge the profiles of the config file with those of the credentials
+    /// file; the credentials file wins for a property set in both.
+    pub fn merge(mut config: Profiles, credentials: Profiles) -> Profiles {
+        for (name, props) in credentials.profiles {
+            config.profiles.entry(name).or_default().extend(props);
+        }
+        config
+    }
+}
+
+/// The byte offsets of a property line's parts.
+struct EntryParts {
+    key_end: usize,
+    value_start: usize,
+    value_end: usize,
+}
+
+/// Where an inline comment starts: `#` or `;` after whitespace (or anywhere,
+/// for headers).
+fn comment_start(text: &str, need_whitespace: bool) -> Option<usize> {
+    let mut prev_ws = false;
+    for (i, c) in text.char_indices() {
+        if (c == '#' || c == ';') && (prev_ws || !need_whitespace) {
+            return Some(i);
+        }
+        prev_ws = c.is_whitespace();
+    }
+    None
+}
+
+fn entry_parts(text: &str) -> Result<EntryParts, &'static str> {
+    let content_end = comment_start(text, true).unwrap_or(text.len());
+    let content = &text[..content_end];
+    let eq = content
+        .find('=')
+        .ok_or("expected an '=' sign defining a property")?;
+    let key = content[..eq].trim_matches(WS);
+    if key.is_empty() {
+        return Err("property did not have a name");
+    }
+    let key_end = content[..eq].trim_end_matches(WS).len();
+    let after = &content[eq + 1..];
+    let value_start = eq + 1 + (after.len() - after.trim_start_matches(WS).len());
+    let value_end = content.trim_end_matches(WS).len().max(value_start);
+    Ok(EntryParts {
+        key_end,
+        value_start,
+        value_end,
+    })
+}
+
+/// The text inside a header's brackets, trimmed, or why it is not a header.
+fn header_inner(text: &str) -> Result<&str, &'static str> {
+    let end = comment_start(text, false).unwrap_or(text.len());
+    let line = text[..end].trim_matches(WS);
+    let inner = line
+        .strip_suffix(']')
+        .ok_or("profile definition must end with ']'")?;
+    let inner = inner
+        .strip_prefix('[')
+        .ok_or("profile definition must start with '['")?;
+    Ok(inner.trim_matches(WS))
+}
+
+/// `profile \t dev` and `profile dev` name the same section.
+fn canonical(inner: &str) -> String {
+    match inner.find(WS) {
+        Some(i) => format!("{} {}", &inner[..i], inner[i..].trim_matches(WS)),
+        None => inner.to_string(),
+    }
+}
+
+/// Names of profiles, sso-sessions and properties: what the SDKs accept.
+pub fn is_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "-_/.%@:+".contains(c))
+}
+
+/// Refuse a profile name that readers would ignore.
+pub fn check_profile_name(name: &str) -> Result<(), Error> {
+    if is_valid_name(name) {
+        Ok(())
+    } else {
+        Err(Error::InvalidName {
+            what: "profile",
+            name: name.to_string(),
+            reason: "use only letters, digits and - _ / . % @ : +",
+        })
+    }
+}
+
+fn check_key(key: &str) -> Result<(), Error> {
+    if is_valid_name(key) {
+        Ok(())
+    } else {
+        Err(Error::InvalidName {
+            what: "key",
+            name: key.to_string(),
+            reason: "use only letters, digits and - _ / . % @ : +",
+        })
+    }
+}
+
+fn check_section(section: &str) -> Result<(), Error> {
+    let bad = section.is_empty()
+        || section != section.trim()
+        || section
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '[' | ']' | '#' | ';'));
+    if bad {
+        Err(Error::InvalidName {
+            what: "section",
+            name: section.to_string(),
+            reason: "a section name cannot be empty, start or end with whitespace, or hold [ ] # ; or control characters",
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Refuse a value that would not read back as written.
+pub fn check_value(key: &str, value: &str) -> Result<(), Error> {
+    let reason = if value.contains(['\n', '\r']) {
+        Some("contains a line break")
+    } else if value.chars().any(char::is_control) {
+        Some("contains a control character")
+    } else if value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace) {
+        Some("starts or ends with whitespace")
+    } else if value.starts_with(['#', ';']) || comment_start(value, true).is_some() {
+        Some("holds '#' or ';' at its start or after whitespace (an inline comment)")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(Error::InvalidValue {
+            key: key.to_string(),
+            reason,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The config-file section of a profile: `default` or `profile NAME`.
+pub fn config_section(profile: &str) -> String {
+    if profile == "default" {
+        "default".to_string()
+    } else {
+        format!("profile {profile}")
+    }
+}
+
+/// A section found in the document: header line index and end (exclusive).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    header: usize,
+    end: usize,
+}
+
+/// One property of a section as the reader sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Property {
+    /// The key as written.
+    pub key: String,
+    /// The value, continuation lines joined with `\n`.
+    pub value: String,
+    /// 1-based line number of the key.
+    pub line: usize,
+}
+
+struct RawSection {
+    inner: String,
+    props: Vec<(String, String)>,
+}
+
+impl Document {
+    /// Split text into lines. Never fails: lines the rules reject are kept and
+    /// reported by [`Document::validate`].
+    pub fn parse(text: &str) -> Document {
+        let (bom, body) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let mut lines = Vec::new();
+        let mut rest = body;
+        while !rest.is_empty() {
+            match rest.find('\n') {
+                Some(i) => {
+                    let seg = &rest[..i];
+                    let line = match seg.strip_suffix('\r') {
+                        Some(t) => Line {
+                            text: t.to_string(),
+                            eol: Eol::CrLf,
+                        },
+                        None => Line {
+                            text: seg.to_string(),
+                            eol: Eol::Lf,
+                        },
+                    };
+                    lines.push(line);
+                    rest = &rest[i + 1..];
+                }
+                None => {
+                    lines.push(Line {
+                        text: rest.to_string(),
+                        eol: Eol::None,
+                    });
+                    rest = "";
+                }
+            }
+        }
+        Document { bom, lines }
+    }
+
+    /// The text, byte for byte as parsed except for the edits made.
+    pub fn render(&self) -> String {
+        let mut out =
+            String::with_capacity(self.lines.iter().map(|l| l.text.len() + 2).sum::<usize>() + 3);
+        if self.bom {
+            out.push('\u{feff}');
+        }
+        for l in &self.lines {
+            out.push_str(&l.text);
+            out.push_str(l.eol.as_str());
+        }
+        out
+    }
+
+    /// The line ending new lines get.
+    fn eol(&self) -> Eol {
+        self.lines
+            .iter()
+            .map(|l| l.eol)
+            .find(|e| *e != Eol::None)
+            .unwrap_or(Eol::Lf)
+    }
+
+    /// Walk the lines as the SDK parsers do: sections with their properties,
+    /// or the first syntax error.
+    fn walk(&self) -> Result<Vec<RawSection>, Error> {
+        let err = |i: usize, reason: &str| Error::Parse {
+            path: Default::default(),
+            line: i + 1,
+            reason: reason.to_string(),
+        };
+        let mut sections: Vec<RawSection> = Vec::new();
+        // Whether the current property started empty (a sub-property block).
+        let mut sub = false;
+        let mut have_prop = false;
+        for (i, l) in self.lines.iter().enumerate() {
+            match kind(&l.text) {
+                Kind::Blank | Kind::Comment => {}
+                Kind::Header => {
+                    let inner = header_inner(&l.text).map_err(|r| err(i, r))?;
+                    sections.push(RawSection {
+                        inner: inner.to_string(),
+                        props: Vec::new(),
+                    });
+                    have_prop = false;
+                }
+                Kind::Entry => {
+                    let Some(sec) = sections.last_mut() else {
+                        return Err(err(i, "expected a profile definition before this property"));
+                    };
+                    let p = entry_parts(&l.text).map_err(|r| err(i, r))?;
+                    let key = l.text[..p.key_end].to_string();
+                    let value = l.text[p.value_start..p.value_end].to_string();
+                    sub = value.is_empty();
+                    sec.props.push((key, value));
+                    have_prop = true;
+                }
+                Kind::Continuation => {
+                    let Some(sec) = sections.last_mut() else {
+                        return Err(err(
+                            i,
+                            "expected a profile definition before this continuation",
+                        ));
+                    };
+                    let last = match sec.props.last_mut() {
+                        Some(last) if have_prop => last,
+                        _ => {
+                            return Err(err(
+                                i,
+                                "expected a property definition, found continuation",
+                            ));
+                        }
+                    };
+                    let line = l.text.trim();
+                    if sub {
+                        let content = match comment_start(line, true) {
+                            Some(c) => &line[..c],
+                            None => line,
+                        };
+                        let Some(eq) = content.find('=') else {
+                            return Err(err(i, "expected an '=' sign defining a sub-property"));
+                        };
+                        if content[..eq].trim_matches(WS).is_empty() {
+                            return Err(err(i, "sub-property did not have a name"));
+                        }
+                    }
+                    last.1.push('\n');
+                    last.1.push_str(line);
+                }
+            }
+        }
+        Ok(sections)
+    }
+
+    /// The first place where the file breaks the profile-file rules.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.walk().map(|_| ())
+    }
+
+    /// The profiles a reader of this file sees.
+    pub fn profiles(&self, kind: FileKind) -> Result<Profiles, Error> {
+        let sections = self.walk()?;
+        let mut out = Profiles::default();
+        let has_prefixed_default = kind == FileKind::Config
+            && sections
+                .iter()
+                .any(|s| canonical(&s.inner) == "profile default");
+        for s in sections {
+            let (prefix, name) = match s.inner.find(WS) {
+                Some(i) => (&s.inner[..i], s.inner[i..].trim_matches(WS)),
+                None => ("", s.inner.as_str()),
+            };
+            let target = match kind {
+                FileKind::Config => match prefix {
+                    "profile" => &mut out.profiles,
+                    "sso-session" => &mut out.sso_sessions,
+                    "" if name == "default" && !has_prefixed_default => &mut out.profiles,
+                    _ => continue,
+                },
+                FileKind::Credentials => {
+                    if !prefix.is_empty() {
+                        continue;
+                    }
+                    &mut out.profiles
+                }
+            };
+            if !is_valid_name(name) {
+                continue;
+            }
+            let props = target.entry(name.to_string()).or_default();
+            for (k, v) in s.props {
+                if is_valid_name(&k) {
+                    props.insert(k.to_lowercase(), v);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Section names (header text, whitespace normalised) in file order,
+    /// duplicates included.
+    pub fn section_names(&self) -> Vec<String> {
+        self.spans_all().into_iter().map(|(n, _)| n).collect()
+    }
+
+    fn spans_all(&self) -> Vec<(String, Span)> {
+        let mut out: Vec<(String, Span)> = Vec::new();
+        for (i, l) in self.lines.iter().enumerate() {
+            if kind(&l.text) == Kind::Header {
+                if let Some(last) = out.last_mut() {
+                    last.1.end = i;
+                }
+                let name = header_inner(&l.text).map(canonical).unwrap_or_default();
+                out.push((
+                    name,
+                    Span {
+                        header: i,
+                        end: self.lines.len(),
+                    },
+                ));
+            }
+        }
+        out
+    }
+
+    /// The one section named `section`; an error if it appears twice.
+    fn find(&self, section: &str) -> Result<Option<Span>, Error> {
+        let want = canonical(section);
+        let found: Vec<Span> = self
+            .spans_all()
+            .into_iter()
+            .filter(|(n, _)| *n == want)
+            .map(|(_, s)| s)
+            .collect();
+        match found.as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(*one)),
+            many => Err(Error::DuplicateSection {
+                path: Default::default(),
+                section: want,
+                lines: many.iter().map(|s| s.header + 1).collect(),
+            }),
+        }
+    }
+
+    /// Whether a section with this header exists (once or more).
+    pub fn has_section(&self, section: &str) -> bool {
+        let want = canonical(section);
+        self.spans_all().iter().any(|(n, _)| *n == want)
+    }
+
+    /// The section of `profile` in a config file: `profile default` when the
+    /// file has it (readers prefer it over `default`), else
+    /// [`config_section`].
+    pub fn config_section_for(&self, profile: &str) -> String {
+        if profile == "default" && self.has_section("profile default") {
+            "profile default".to_string()
+        } else {
+            config_section(profile)
+        }
+    }
+
+    /// The index after an entry's last continuation line.
+    fn entry_end(&self, entry: usize, limit: usize) -> usize {
+        let mut end = entry + 1;
+        for j in entry + 1..limit {
+            match self.lines.get(j).map(|l| kind(&l.text)) {
+                Some(Kind::Continuation) => end = j + 1,
+                Some(Kind::Blank | Kind::Comment) => {}
+                _ => break,
+            }
+        }
+        end
+    }
+
+    /// Entry line indexes within a span, with the parts of each.
+    fn entries(&self, span: Span) -> Vec<(usize, EntryParts)> {
+        (span.header + 1..span.end)
+            .filter_map(|i| {
+                let l = self.lines.get(i)?;
+                if kind(&l.text) != Kind::Entry {
+                    return None;
+                }
+                entry_parts(&l.text).ok().map(|p| (i, p))
+            })
+            .collect()
+    }
+
+    fn value_of(&self, i: usize, p: &EntryParts, span: Span) -> String {
+        let mut v = self
+            .lines
+            .get(i)
+            .and_then(|l| l.text.get(p.value_start..p.value_end))
+            .unwrap_or_default()
+            .to_string();
+        for j in i + 1..self.entry_end(i, span.end) {
+            if let Some(l) = self.lines.get(j)
+                && kind(&l.text) == Kind::Continuation
+            {
+                v.push('\n');
+                v.push_str(l.text.trim());
+            }
+        }
+        v
+    }
+
+    /// The properties of a section in file order, or `None` when it is
+    /// missing. Fails when the section appears more than once.
+    pub fn properties(&self, section: &str) -> Result<Option<Vec<Property>>, Error> {
+        let Some(span) = self.find(section)? else {
+            return Ok(None);
+        };
+        Ok(Some(
+            self.entries(span)
+                .into_iter()
+                .map(|(i, p)| Property {
+                    key: self.lines[i].text[..p.key_end].to_string(),
+                    value: self.value_of(i, &p, span),
+                    line: i + 1,
+                })
+                .collect(),
+        ))
+    }
+
+    /// The value a reader sees for `key` in `section` (the last occurrence).
+    pub fn get(&self, section: &str, key: &str) -> Result<Option<String>, Error> {
+        let want = key.to_lowercase();
+        Ok(self.properties(section)?.and_then(|props| {
+            props
+                .into_iter()
+                .rev()
+                .find(|p| p.key.to_lowercase() == want)
+                .map(|p| p.value)
+        }))
+    }
+
+    /// Set `key = value` in `section`, creating either when missing. Returns
+    /// whether the text changed.
+    pub fn set(&mut self, section: &str, key: &str, value: &str) -> Result<bool, Error> {
+        check_section(section)?;
+        check_key(key)?;
+        check_value(key, value)?;
+        let new_line = if value.is_empty() {
+            format!("{key} =")
+        } else {
+            format!("{key} = {value}")
+        };
+        let Some(span) = self.find(section)? else {
+            self.append_section(section, vec![new_line]);
+            return Ok(true);
+        };
+        let want = key.to_lowercase();
+        let entries = self.entries(span);
+        let existing = entries
+            .iter()
+            .rev()
+            .find(|(i, p)| self.lines[*i].text[..p.key_end].to_lowercase() == want);
+        if let Some((i, p)) = existing {
+            let i = *i;
+            if self.value_of(i, p, span) == value {
+                return Ok(false);
+            }
+            let end = self.entry_end(i, span.end);
+            let text = &self.lines[i].text;
+            let mut prefix = text[..p.value_start].to_string();
+            let mut suffix = text[p.value_end..].to_string();
+            if !value.is_empty() {
+                if !prefix.ends_with(char::is_whitespace) {
+                    prefix.push(' ');
+                }
+                if !suffix.is_empty() && !suffix.starts_with(char::is_whitespace) {
+                    suffix.insert(0, ' ');
+                }
+            }
+            self.lines[i].text = format!("{prefix}{value}{suffix}");
+            self.lines.drain(i + 1..end);
+            return Ok(true);
+        }
+        let at = match entries.last() {
+            Some((i, _)) => self.entry_end(*i, span.end),
+            None => span.header + 1,
+        };
+        self.insert_lines(at, vec![new_line]);
+        Ok(true)
+    }
+
+    /// Remove every `key` of `section` with its continuation lines. Returns
+    /// whether anything was removed.
+    pub fn remove(&mut self, section: &str, key: &str) -> Result<bool, Error> {
+        let Some(span) = self.find(section)? else {
+            return Ok(false);
+        };
+        let want = key.to_lowercase();
+        let doomed: Vec<(usize, usize)> = self
+            .entries(span)
+            .into_iter()
+            .filter(|(i, p)| self.lines[*i].text[..p.key_end].to_lowercase() == want)
+            .map(|(i, _)| (i, self.entry_end(i, span.end)))
+            .collect();
+        for (start, end) in doomed.iter().rev() {
+            self.lines.drain(*start..*end);
+        }
+        Ok(!doomed.is_empty())
+    }
+
+    /// Remove a whole section (see the module's "Limitations"). Returns
+    /// whether it existed.
+    pub fn remove_section(&mut self, section: &str) -> Result<bool, Error> {
+        let Some(span) = self.find(section)? else {
+            return Ok(false);
+        };
+        // Trailing blank and comment lines introduce whatever follows.
+        let mut end = span.end;
+        while end > span.header + 1
+            && matches!(
+                self.lines.get(end - 1).map(|l| kind(&l.text)),
+                Some(Kind::Blank | Kind::Comment)
+            )
+        {
+            end -= 1;
+        }
+        // Comment lines glued to the header describe this section.
+        let mut start = span.header;
+        while start > 0
+            && matches!(
+                self.lines.get(start - 1).map(|l| kind(&l.text)),
+                Some(Kind::Comment)
+            )
+        {
+            start -= 1;
+        }
+        let followed_by_blank = match self.lines.get(end) {
+            None => true,
+            Some(l) => kind(&l.text) == Kind::Blank,
+        };
+        if followed_by_blank {
+            while start > 0
+                && matches!(
+                    self.lines.get(start - 1).map(|l| kind(&l.text)),
+                    Some(Kind::Blank)
+                )
+            {
+                start -= 1;
+            }
+        }
+        self.lines.drain(start..end);
+        Ok(true)
+    }
+
+    /// Insert lines before index `at`, giving the line before a line ending
+    /// when it had none.
+    fn insert_lines(&mut self, at: usize, texts: Vec<String>) {
+        let eol = self.eol();
+        if at > 0
+            && let Some(prev) = self.lines.get_mut(at - 1)
+            && prev.eol == Eol::None
+        {
+            prev.eol = eol;
+        }
+        let new = texts.into_iter().map(|text| Line { text, eol });
+        self.lines.splice(at..at, new);
+    }
+
+    fn append_section(&mut self, section: &str, body: Vec<String>) {
+        let mut texts = Vec::new();
+        let ends_blank = self
+            .lines
+            .last()
+            .is_none_or(|l| kind(&l.text) == Kind::Blank);
+        if !ends_blank {
+            texts.push(String::new());
+        }
+        texts.push(format!("[{section}]"));
+        texts.extend(body);
+        let at = self.lines.len();
+        self.insert_lines(at, texts);
+    }
+
+    /// 1-based line numbers of the headers of `section` (more than one when
+    /// duplicated).
+    pub fn section_lines(&self, section: &str) -> Vec<usize> {
+        let want = canonical(section);
+        self.spans_all()
+            .into_iter()
+            .filter(|(n, _)| *n == want)
+            .map(|(_, s)| s.header + 1)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(input: &str, f: impl FnOnce(&mut Document)) -> String {
+        let mut d = Document::parse(input);
+        f(&mut d);
+        d.render()
+    }
+
+    #[test]
+    fn round_trip_keeps_crlf_bom_and_missing_newline() {
+        let text = "\u{feff}# c\r\n[default]\r\nregion = eu-west-1 ; x\r\n\r\n[profile a]\n s3 =\n  k = v\nkey=v";
+        assert_eq!(Document::parse(text).render(), text);
+    }
+
+    #[test]
+    fn set_value_keeps_inline_comment() {
+        let out = edit("[dev]\nregion  =  us-east-1   # home\n", |d| {
+            assert!(d.set("dev", "REGION", "eu-west-1").unwrap());
+        });
+        assert_eq!(out, "[dev]\nregion  =  eu-west-1   # home\n");
+    }
+
+    #[test]
+    fn set_value_on_empty_value_with_comment_keeps_comment() {
+        let out = edit("[dev]\nregion = # todo\n", |d| {
+            d.set("dev", "region", "x").unwrap();
+        });
+        assert_eq!(out, "[dev]\nregion = x # todo\n");
+        assert_eq!(
+            Document::parse(&out)
+                .get("dev", "region")
+                .unwrap()
+                .as_deref(),
+            Some("x")
+        );
+    }
+
+    #[test]
+    fn set_same_value_changes_nothing() {
+        let mut d = Document::parse("[dev]\nregion=eu\n");
+        assert!(!d.set("dev", "region", "eu").unwrap());
+        assert_eq!(d.render(), "[dev]\nregion=eu\n");
+    }
+
+    #[test]
+    fn new_key_goes_after_last_property_before_trailing_comments() {
+        let out = edit("[a]\nx = 1\n s = 2\n\n# about b\n[b]\n", |d| {
+            d.set("a", "y", "3").unwrap();
+        });
+        assert_eq!(out, "[a]\nx = 1\n s = 2\ny = 3\n\n# about b\n[b]\n");
+    }
+
+    #[test]
+    fn new_section_goes_at_end_after_one_blank_line_with_file_eol() {
+        let out = edit("[a]\r\nx = 1", |d| {
+            d.set("profile b", "k", "v").unwrap();
+        });
+        assert_eq!(out, "[a]\r\nx = 1\r\n\r\n[profile b]\r\nk = v\r\n");
+    }
+
+    #[test]
+    fn set_replaces_nested_block() {
+        let out = edit("[profile a]\ns3 =\n  max = 1\n\n  min = 2\nx = 1\n", |d| {
+            d.set("profile a", "s3", "none").unwrap();
+        });
+        assert_eq!(out, "[profile a]\ns3 = none\nx = 1\n");
+    }
+
+    #[test]
+    fn duplicate_section_is_refused_with_line_numbers() {
+        let mut d = Document::parse("[a]\nx = 1\n[b]\n[a]\n");
+        let e = d.set("a", "x", "2").unwrap_err();
+        assert!(e.to_string().contains("lines 1, 4"), "{e}");
+        assert_eq!(d.render(), "[a]\nx = 1\n[b]\n[a]\n");
+        // Other sections stay editable.
+        assert!(d.set("b", "y", "1").unwrap());
+    }
+
+    #[test]
+    fn values_that_change_meaning_are_refused() {
+        let mut d = Document::default();
+        for v in ["a\nb", " a", "a ", "a #b", "#a", ";a", "a\tb;c", "a\u{0}"] {
+            assert!(
+                matches!(d.set("x", "k", v), Err(Error::InvalidValue { .. })),
+                "{v:?}"
+            );
+        }
+        assert!(d.set("x", "k", "a#b;c").is_ok());
+    }
+
+    #[test]
+    fn remove_key_takes_continuations_keeps_comment_above() {
+        let out = edit("[a]\n# keys\ns3 =\n  a = 1\nx = 2\n", |d| {
+            assert!(d.remove("a", "S3").unwrap());
+        });
+        assert_eq!(out, "[a]\n# keys\nx = 2\n");
+    }
+
+    #[test]
+    fn remove_section_takes_glued_comments_and_separator() {
+        let out = edit("[a]\nx=1\n\n# b\n[b]\ny=2\n\n# c\n[c]\n", |d| {
+            assert!(d.remove_section("b").unwrap());
+        });
+        assert_eq!(out, "[a]\nx=1\n\n# c\n[c]\n");
+        let out = edit("[a]\nx=1\n\n[b]\ny=2\n", |d| {
+            assert!(d.remove_section("b").unwrap());
+        });
+        assert_eq!(out, "[a]\nx=1\n");
+    }
+
+    #[test]
+    fn header_whitespace_is_normalised() {
+        let d = Document::parse("[ profile \t dev ]\nk = v\n");
+        assert_eq!(d.get("profile dev", "k").unwrap().as_deref(), Some("v"));
+    }
+
+    #[test]
+    fn config_prefers_profile_default() {
+        let d = Document::parse("[default]\n[profile default]\n");
+        assert_eq!(d.config_section_for("default"), "profile default");
+        assert_eq!(Document::default().config_section_for("default"), "default");
+    }
+}

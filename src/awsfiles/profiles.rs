@@ -1,0 +1,495 @@
+//! What aws-cli-oidc keeps in the AWS files: login credentials in the
+//! credentials file, `credential_process` stanzas in the config file, and the
+//! list of profiles we manage. The `login`, `install-profile`, `refresh` and
+//! `status` commands call these; they print nothing.
+
+use std::path::Path;
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::document::{Document, FileKind, check_profile_name};
+use super::error::Error;
+use super::location::{AwsPaths, Platform};
+use super::store::{FileOutcome, StoreOptions, read_document, update};
+use crate::sts::Credentials;
+
+/// Marker key: the provider a managed credentials section came from.
+pub const MARKER_PROVIDER: &str = "x_aws_cli_oidc_provider";
+/// Marker key: the role a managed credentials section holds.
+pub const MARKER_ROLE_ARN: &str = "x_aws_cli_oidc_role_arn";
+/// When the session token expires (RFC 3339, UTC).
+pub const EXPIRES_KEY: &str = "x_security_token_expires";
+/// The executable name we recognise in a `credential_process`.
+pub const EXE_NAME: &str = "aws-cli-oidc";
+
+/// Keys that make a credentials section hold credentials (static or ours).
+const CREDENTIAL_KEYS: [&str; 4] = [
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_security_token",
+];
+
+/// Everything a login writes for one profile.
+#[derive(Debug, Clone)]
+pub struct LoginWrite<'a> {
+    /// The AWS profile (`default` allowed).
+    pub profile: &'a str,
+    /// The aws-cli-oidc provider name (marker value).
+    pub provider: &'a str,
+    /// The role assumed (marker value).
+    pub role_arn: &'a str,
+    /// The temporary credentials.
+    pub credentials: &'a Credentials,
+    /// Also set `region` in the config file's profile.
+    pub region: Option<&'a str>,
+    /// Overwrite a section that holds keys without our marker.
+    pub force: bool,
+}
+
+/// What [`write_login_credentials`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginOutcome {
+    /// The credentials file.
+    pub credentials: FileOutcome,
+    /// The config file, when a region was given.
+    pub config: Option<FileOutcome>,
+    /// The config file's profile has a `credential_process`, which the static
+    /// keys just written now shadow (the caller should warn).
+    pub shadows_credential_process: bool,
+}
+
+/// What [`install_credential_process`] should write.
+#[derive(Debug, Clone)]
+pub struct InstallRequest<'a> {
+    /// The AWS profile (`default` allowed).
+    pub profile: &'a str,
+    /// The full command line, from [`credential_process_command`].
+    pub command_line: &'a str,
+    /// Also set `region`.
+    pub region: Option<&'a str>,
+    /// Remove shadowing static keys from the credentials file and replace a
+    /// foreign `credential_process`.
+    pub force: bool,
+}
+
+/// What [`install_credential_process`] did (or, dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallOutcome {
+    /// The config file.
+    pub config: FileOutcome,
+    /// The credentials file, when `force` removed shadowing keys.
+    pub credentials: Option<FileOutcome>,
+}
+
+impl InstallOutcome {
+    /// Whether any file changed (false on a repeated identical install).
+    pub fn changed(&self) -> bool {
+        self.config.changed || self.credentials.as_ref().is_some_and(|c| c.changed)
+    }
+}
+
+/// What [`uninstall_credential_process`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UninstallOutcome {
+    /// The config file.
+    pub config: FileOutcome,
+    /// There was no `credential_process` for the profile: nothing to do.
+    pub not_installed: bool,
+    /// The whole section went (it held nothing but our keys).
+    pub removed_section: bool,
+}
+
+/// Where a managed profile's credentials come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ManagedSource {
+    /// Keys written by `login` into the credentials file.
+    Credentials {
+        /// `x_aws_cli_oidc_provider`.
+        provider: String,
+        /// `x_aws_cli_oidc_role_arn`, when present.
+        role_arn: Option<String>,
+        /// `x_security_token_expires`, when present and valid.
+        expires: Option<OffsetDateTime>,
+    },
+    /// A `credential_process` stanza of ours in the config file.
+    CredentialProcess {
+        /// The command line.
+        command_line: String,
+    },
+}
+
+/// A profile aws-cli-oidc manages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagedProfile {
+    /// The profile name.
+    pub profile: String,
+    /// What holds it.
+    pub source: ManagedSource,
+}
+
+/// Format an expiry the way we write it: RFC 3339, UTC, whole seconds, `Z`.
+pub fn format_expiry(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let t = t.replace_nanosecond(0).unwrap_or(t);
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+fn holds_keys(props: &[super::document::Property]) -> bool {
+    props
+        .iter()
+        .any(|p| CREDENTIAL_KEYS.contains(&p.key.to_lowercase().as_str()))
+}
+
+fn has_marker(props: &[super::document::Property]) -> bool {
+    props
+        .iter()
+        .any(|p| p.key.eq_ignore_ascii_case(MARKER_PROVIDER))
+}
+
+/// Write login credentials into `[profile]` of the credentials file (and
+/// `region` into the config file when given).
+pub fn write_login_credentials(
+    paths: &AwsPaths,
+    req: &LoginWrite<'_>,
+    opts: &StoreOptions,
+    on_wait: &mut dyn FnMut(&Path),
+) -> Result<LoginOutcome, Error> {
+    check_profile_name(req.profile)?;
+    let creds = req.credentials;
+    let expires = format_expiry(creds.expiration);
+    let path = paths.credentials.clone();
+    let (credentials, ()) = update(&paths.credentials, opts, on_wait, |doc| {
+        let section = req.profile;
+        if let Some(props) = doc.properties(section)?
+            && holds_keys(&props)
+            && !has_marker(&props)
+            && !req.force
+        {
+            return Err(Error::StaticKeys {
+                path: path.clone(),
+                profile: req.profile.to_string(),
+            });
+        }
+        doc.set(section, "aws_access_key_id", creds.access_key_id.expose())?;
+        doc.set(
+            section,
+            "aws_secret_access_key",
+            creds.secret_access_key.expose(),
+        )?;
+        doc.set(section, "aws_session_token", creds.session_token.expose())?;
+        doc.set(section, EXPIRES_KEY, &expires)?;
+        doc.set(section, MARKER_PROVIDER, req.provider)?;
+        doc.set(section, MARKER_ROLE_ARN, req.role_arn)?;
+        Ok(())
+    })?;
+    let mut shadows = false;
+    let config = match req.region {
+        Some(region) => {
+            let (outcome, has_cp) = update(&paths.config, opts, on_wait, |doc| {
+                let section = doc.config_section_for(req.profile);
+                doc.set(&section, "region", region)?;
+                Ok(doc.get(&section, "credential_process")?.is_some())
+            })?;
+            shadows = has_cp;
+            Some(outcome)
+        }
+        None => None,
+    };
+    if req.region.is_none()
+        && let Some(doc) = read_document(&paths.config)?
+    {
+        let section = doc.config_section_for(req.profile);
+        shadows = doc.get(&section, "credential_process")?.is_some();
+    }
+    Ok(LoginOutcome {
+        credentials,
+        config,
+        shadows_credential_process: shadows,
+    })
+}
+
+/// Whether an argument is safe unquoted for both `sh -c` (what most SDKs
+/// run) and botocore's `shlex.split`.
+fn is_plain(arg: &str) -> bool {
+    !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
+}
+
+/// Build a `credential_process` command line from our absolute executable
+/// path and its arguments. Arguments that need it are quoted so that no
+/// shell or splitter changes them: single quotes on Unix (no `~`, `$VAR` or
+/// backslash processing), double quotes on Windows (where `"` and `%` are
+/// refused, because `cmd.exe` expands `%VAR%` even inside quotes).
+pub fn credential_process_command(
+    exe: &Path,
+    args: &[&str],
+    platform: Platform,
+) -> Result<String, Error> {
+    let exe = exe.to_string_lossy();
+    let mut parts = Vec::with_capacity(args.len() + 1);
+    for arg in std::iter::once(exe.as_ref()).chain(args.iter().copied()) {
+        if arg.chars().any(char::is_control) {
+            return Err(Error::Unquotable {
+                arg: arg.to_string(),
+                reason: "it holds a control character",
+            });
+        }
+        let quoted = match platform {
+            Platform::Unix if is_plain(arg) => arg.to_string(),
+            Platform::Unix => format!("'{}'", arg.replace('\'', r#"'"'"'"#)),
+            Platform::Windows => {
+                if arg.contains(['"', '%']) {
+                    return Err(Error::Unquotable {
+                        arg: arg.to_string(),
+                        reason: "on Windows it cannot hold '\"' or '%'",
+                    });
+                }
+                if is_plain(&arg.replace('\\', "/")) {
+                    arg.to_string()
+                } else {
+                    // Backslashes before the closing quote would escape it.
+                    let trailing = arg.len() - arg.trim_end_matches('\\').len();
+                    format!("\"{arg}{}\"", "\\".repeat(trailing))
+                }
+            }
+        };
+        parts.push(quoted);
+    }
+    Ok(parts.join(" "))
+}
+
+/// The first word of a command line with its quotes removed, and the rest.
+fn split_first(cmd: &str) -> (String, &str) {
+    let cmd = cmd.trim_start();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    for (i, c) in cmd.char_indices() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, c) if c.is_whitespace() => return (word, &cmd[i..]),
+            (_, c) => word.push(c),
+        }
+    }
+    (word, "")
+}
+
+/// Whether a `credential_process` command line runs our `get-cred`.
+pub fn is_our_command(cmd: &str) -> bool {
+    let (exe, rest) = split_first(cmd);
+    let base = exe.rsplit(['/', '\\']).next().unwrap_or("");
+    let base = base.strip_suffix(".exe").unwrap_or(base);
+    let (sub, _) = split_first(rest);
+    base == EXE_NAME && sub == "get-cred"
+}
+
+/// Install `credential_process = <command line>` (and `region`) into the
+/// config file's profile. Refuses when static keys in the credentials file
+/// would shadow it, unless `force`, which removes them under the lock.
+/// Idempotent; with `opts.dry_run` it only returns diffs.
+pub fn install_credential_process(
+    paths: &AwsPaths,
+    req: &InstallRequest<'_>,
+    opts: &StoreOptions,
+    on_wait: &mut dyn FnMut(&Path),
+) -> Result<InstallOutcome, Error> {
+    check_profile_name(req.profile)?;
+    let shadowed = match read_document(&paths.credentials)? {
+        Some(doc) => doc.properties(req.profile)?.is_some_and(|p| holds_keys(&p)),
+        None => false,
+    };
+    if shadowed && !req.force {
+        return Err(shadow_error(&paths.credentials, req.profile));
+    }
+    let config_path = paths.config.clone();
+    let (config, ()) = update(&paths.config, opts, on_wait, |doc| {
+        let section = doc.config_section_for(req.profile);
+        if let Some(existing) = doc.get(&section, "credential_process")?
+            && !is_our_command(&existing)
+            && !req.force
+        {
+            return Err(Error::ForeignCredentialProcess {
+                path: config_path.clone(),
+                profile: req.profile.to_string(),
+                action: "replace",
+            });
+        }
+        doc.set(&section, "credential_process", req.command_line)?;
+        if let Some(region) = req.region {
+            doc.set(&section, "region", region)?;
+        }
+        Ok(())
+    })?;
+    let credentials = if shadowed {
+        let (outcome, ()) = update(&paths.credentials, opts, on_wait, |doc| {
+            remove_credentials(doc, req.profile)
+        })?;
+        Some(outcome)
+    } else {
+        None
+    };
+    Ok(InstallOutcome {
+        config,
+        credentials,
+    })
+}
+
+fn shadow_error(path: &Path, profile: &str) -> Error {
+    Error::ShadowingKeys {
+        path: path.to_path_buf(),
+        profile: profile.to_string(),
+    }
+}
+
+/// Remove the credential keys (and our markers) from `[profile]`; the section
+/// goes too when nothing else is left in it.
+fn remove_credentials(doc: &mut Document, profile: &str) -> Result<(), Error> {
+    for key in CREDENTIAL_KEYS
+        .iter()
+        .chain(&[EXPIRES_KEY, MARKER_PROVIDER, MARKER_ROLE_ARN])
+    {
+        doc.remove(profile, key)?;
+    }
+    if doc.properties(profile)?.is_some_and(|p| p.is_empty()) {
+        doc.remove_section(profile)?;
+    }
+    Ok(())
+}
+
+/// Remove the `credential_process` we installed for `profile`; refuses when
+/// the command is not ours. The section goes too when nothing but `region`
+/// is left in it.
+pub fn uninstall_credential_process(
+    paths: &AwsPaths,
+    profile: &str,
+    opts: &StoreOptions,
+    on_wait: &mut dyn FnMut(&Path),
+) -> Result<UninstallOutcome, Error> {
+    check_profile_name(profile)?;
+    let config_path = paths.config.clone();
+    let (config, (not_installed, removed_section)) = update(&paths.config, opts, on_wait, |doc| {
+        let section = doc.config_section_for(profile);
+        let Some(existing) = doc.get(&section, "credential_process")? else {
+            return Ok((true, false));
+        };
+        if !is_our_command(&existing) {
+            return Err(Error::ForeignCredentialProcess {
+                path: config_path.clone(),
+                profile: profile.to_string(),
+                action: "remove",
+            });
+        }
+        doc.remove(&section, "credential_process")?;
+        let only_region = doc
+            .properties(&section)?
+            .is_some_and(|p| p.iter().all(|p| p.key.eq_ignore_ascii_case("region")));
+        if only_region {
+            doc.remove_section(&section)?;
+        }
+        Ok((false, only_region))
+    })?;
+    Ok(UninstallOutcome {
+        config,
+        not_installed,
+        removed_section,
+    })
+}
+
+/// The profiles aws-cli-oidc manages: credentials sections with our marker
+/// (first) and config profiles whose `credential_process` is ours. Reads
+/// without locking (writers replace files atomically).
+pub fn list_managed(paths: &AwsPaths) -> Result<Vec<ManagedProfile>, Error> {
+    let mut out = Vec::new();
+    if let Some(doc) = read_document(&paths.credentials)? {
+        for (name, props) in doc.profiles(FileKind::Credentials)?.profiles {
+            let Some(provider) = props.get(MARKER_PROVIDER) else {
+                continue;
+            };
+            out.push(ManagedProfile {
+                profile: name.clone(),
+                source: ManagedSource::Credentials {
+                    provider: provider.clone(),
+                    role_arn: props.get(MARKER_ROLE_ARN).cloned(),
+                    expires: props
+                        .get(EXPIRES_KEY)
+                        .and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok()),
+                },
+            });
+        }
+    }
+    if let Some(doc) = read_document(&paths.config)? {
+        for (name, props) in doc.profiles(FileKind::Config)?.profiles {
+            if let Some(cmd) = props.get("credential_process")
+                && is_our_command(cmd)
+            {
+                out.push(ManagedProfile {
+                    profile: name,
+                    source: ManagedSource::CredentialProcess {
+                        command_line: cmd.clone(),
+                    },
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The section that holds `profile` in a document of the given kind.
+pub fn section_for(doc: &Document, kind: FileKind, profile: &str) -> String {
+    match kind {
+        FileKind::Config => doc.config_section_for(profile),
+        FileKind::Credentials => profile.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_quotes_spaces_and_never_expands() {
+        let cmd = credential_process_command(
+            Path::new("/opt/my tools/aws-cli-oidc"),
+            &["get-cred", "--profile", "dev", "$HOME", "~x"],
+            Platform::Unix,
+        )
+        .unwrap();
+        assert_eq!(
+            cmd,
+            "'/opt/my tools/aws-cli-oidc' get-cred --profile dev '$HOME' '~x'"
+        );
+        assert!(is_our_command(&cmd));
+        let win = credential_process_command(
+            Path::new(r"C:\Program Files\aws-cli-oidc\aws-cli-oidc.exe"),
+            &["get-cred", r"C:\my dir\"],
+            Platform::Windows,
+        )
+        .unwrap();
+        assert_eq!(
+            win,
+            r#""C:\Program Files\aws-cli-oidc\aws-cli-oidc.exe" get-cred "C:\my dir\\""#
+        );
+        assert!(is_our_command(&win));
+        assert!(
+            credential_process_command(Path::new("a"), &["%PATH%"], Platform::Windows).is_err()
+        );
+    }
+
+    #[test]
+    fn foreign_commands_are_not_ours() {
+        assert!(!is_our_command("/usr/bin/aws-vault exec dev --json"));
+        assert!(!is_our_command("aws-cli-oidc-helper get-cred"));
+        assert!(!is_our_command("aws-cli-oidc login"));
+        assert!(is_our_command("/usr/local/bin/aws-cli-oidc get-cred -p x"));
+    }
+
+    #[test]
+    fn expiry_is_utc_z() {
+        let t = time::macros::datetime!(2026-11-27 22:00:00.5 +01:00);
+        assert_eq!(format_expiry(t), "2026-11-27T21:00:00Z");
+    }
+}

@@ -1,0 +1,415 @@
+//! The I/O edge of the AWS files: read, lock, edit, atomically replace.
+//!
+//! One update is: (1) follow symlinks to the real file, so a link kept by a
+//! dotfile manager stays a link; (2) take an exclusive lock on a sidecar
+//! `<name>.lock` beside it; (3) read, parse, edit, render; (4) write a temp
+//! file `.<name>.tmpXXXXXX` in the same directory with mode 0600 (or the
+//! file's mode when stricter; a mode is never widened); (5) fsync it, rename
+//! it over the file, fsync the directory. When the render equals what was
+//! read nothing is written, so the mtime stays.
+//!
+//! The lock is a separate file because the rename replaces the target: a
+//! lock held on the old inode would not exclude a writer that opened the new
+//! one. The lock file is never deleted (deleting it would let two writers
+//! lock two different inodes). Readers need no lock: the rename makes every
+//! read see either the old or the new file. Temp files left by a killed
+//! writer start with a dot and end in `.tmpXXXXXX`, so no reader mistakes
+//! them for data; the next writer deletes them while it holds the lock.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::document::Document;
+use super::error::Error;
+
+/// How an update behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// How long to wait for another writer's lock.
+    pub lock_timeout: Duration,
+    /// Compute the change and its diff but write nothing (and take no lock).
+    pub dry_run: bool,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            lock_timeout: Duration::from_secs(10),
+            dry_run: false,
+        }
+    }
+}
+
+/// What an update did to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileOutcome {
+    /// The file as the caller named it.
+    pub path: PathBuf,
+    /// The text changed (with `dry_run`: would change).
+    pub changed: bool,
+    /// The file did not exist before (with `dry_run`: would be created).
+    pub created: bool,
+    /// Another process held the lock, so we waited.
+    pub waited_for_lock: bool,
+    /// With `dry_run`: a unified diff of the change (empty when unchanged).
+    pub diff: Option<String>,
+}
+
+/// Follow symlinks (also dangling ones) to the file that really gets
+/// written.
+pub fn resolve_symlinks(path: &Path) -> Result<PathBuf, Error> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let target = fs::read_link(&p).map_err(|source| Error::Read {
+                    path: p.clone(),
+                    source,
+                })?;
+                p = if target.is_absolute() {
+                    target
+                } else {
+                    p.parent().unwrap_or(Path::new(".")).join(target)
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(Error::Read {
+        path: path.to_path_buf(),
+        source: std::io::Error::other("too many levels of symbolic links"),
+    })
+}
+
+/// Read and parse a file; `None` when it does not exist. The text must follow
+/// the profile-file rules.
+pub fn read_document(path: &Path) -> Result<Option<Document>, Error> {
+    read_text(path)?
+        .map(|text| {
+            let doc = Document::parse(&text);
+            doc.validate().map_err(|e| e.with_path(path))?;
+            Ok(doc)
+        })
+        .transpose()
+}
+
+fn read_text(path: &Path) -> Result<Option<String>, Error> {
+    match fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| Error::NotUtf8 {
+                path: path.to_path_buf(),
+            }),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "aws".to_string())
+}
+
+/// The sidecar lock file of a target: `credentials` → `credentials.lock`.
+pub fn lock_path(target: &Path) -> PathBuf {
+    target.with_file_name(format!("{}.lock", file_name(target)))
+}
+
+/// A held exclusive lock; released when dropped (and by the OS when the
+/// process dies).
+struct LockGuard {
+    _file: File,
+}
+
+fn lock(
+    path: &Path,
+    timeout: Duration,
+    on_wait: &mut dyn FnMut(&Path),
+) -> Result<(LockGuard, bool), Error> {
+    let lock_err = |source| Error::Lock {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut opts = OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let file = opts.open(path).map_err(lock_err)?;
+    let start = Instant::now();
+    let mut waited = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok((LockGuard { _file: file }, waited)),
+            Err(fs::TryLockError::WouldBlock) => {
+                if !waited {
+                    waited = true;
+                    on_wait(path);
+                }
+                if start.elapsed() >= timeout {
+                    return Err(Error::LockTimeout {
+                        path: path.to_path_buf(),
+                        waited: start.elapsed(),
+                    });
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(lock_err(e)),
+        }
+    }
+}
+
+/// Create the directory (mode 0700, as `~/.aws` should be) when missing.
+fn ensure_dir(dir: &Path) -> Result<(), Error> {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// Delete temp files a killed writer left. Only called under the lock, when
+/// no other writer of ours can be using one.
+fn sweep_temp_files(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.tmp");
+    if let Ok(rd) = fs::read_dir(dir) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn existing_mode(meta: &fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o7777
+}
+
+#[cfg(not(unix))]
+fn existing_mode(meta: &fs::Metadata) -> u32 {
+    if meta.permissions().readonly() {
+        0o400
+    } else {
+        0o600
+    }
+}
+
+/// Write `text` to a temp file beside `target`, then rename it over.
+fn write_atomic(target: &Path, text: &str, mode: u32) -> Result<(), Error> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let werr = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
+    let prefix = format!(".{}.tmp", file_name(target));
+    let mut b = tempfile::Builder::new();
+    b.prefix(&prefix).suffix("").rand_bytes(6);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut tmp = b.tempfile_in(dir).map_err(werr(dir))?;
+    #[cfg(unix)]
+    {
+        // The umask may have narrowed the mode further; set it exactly.
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(werr(tmp.path()))?;
+    }
+    tmp.write_all(text.as_bytes()).map_err(werr(target))?;
+    tmp.as_file().sync_all().map_err(werr(target))?;
+    tmp.persist(target).map_err(|e| Error::Write {
+        path: target.to_path_buf(),
+        source: e.error,
+    })?;
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(werr(dir))?;
+    Ok(())
+}
+
+/// Lock, read, edit, and atomically write one file. `edit` gets the parsed
+/// document (empty when the file is missing); `on_wait` is called once with
+/// the lock file's path if another process holds the lock.
+pub fn update<T>(
+    path: &Path,
+    opts: &StoreOptions,
+    on_wait: &mut dyn FnMut(&Path),
+    edit: impl FnOnce(&mut Document) -> Result<T, Error>,
+) -> Result<(FileOutcome, T), Error> {
+    let target = resolve_symlinks(path)?;
+    let dir = target.parent().unwrap_or(Path::new("")).to_path_buf();
+    let mut guard = None;
+    let mut waited = false;
+    if !opts.dry_run {
+        ensure_dir(&dir)?;
+        let (g, w) = lock(&lock_path(&target), opts.lock_timeout, on_wait)?;
+        guard = Some(g);
+        waited = w;
+        sweep_temp_files(
+            if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                &dir
+            },
+            &file_name(&target),
+        );
+    }
+    let original = read_text(&target)?;
+    let mut doc = match &original {
+        Some(text) => {
+            let d = Document::parse(text);
+            d.validate().map_err(|e| e.with_path(path))?;
+            d
+        }
+        None => Document::default(),
+    };
+    let value = edit(&mut doc).map_err(|e| e.with_path(path))?;
+    let rendered = doc.render();
+    let old = original.as_deref().unwrap_or("");
+    let changed = rendered != old;
+    let created = original.is_none() && changed;
+    let mut outcome = FileOutcome {
+        path: path.to_path_buf(),
+        changed,
+        created,
+        waited_for_lock: waited,
+        diff: None,
+    };
+    if opts.dry_run {
+        outcome.diff = Some(unified_diff(old, &rendered, path, created));
+        return Ok((outcome, value));
+    }
+    if !changed {
+        return Ok((outcome, value));
+    }
+    let mode = match fs::metadata(&target) {
+        Ok(meta) => {
+            let m = existing_mode(&meta);
+            if m & 0o200 == 0 {
+                return Err(Error::ReadOnly {
+                    path: path.to_path_buf(),
+                    mode: m,
+                });
+            }
+            m & 0o600
+        }
+        Err(_) => 0o600,
+    };
+    write_atomic(&target, &rendered, mode)?;
+    drop(guard);
+    Ok((outcome, value))
+}
+
+/// A unified diff (`---`/`+++` headers, one hunk with three lines of
+/// context) between two texts; empty when they are equal. Edits touch one
+/// region of a file, so one hunk spanning the first to the last changed line
+/// is exact enough and keeps this dependency-free.
+pub fn unified_diff(old: &str, new: &str, path: &Path, created: bool) -> String {
+    if old == new {
+        return String::new();
+    }
+    let a: Vec<&str> = old.split_inclusive('\n').collect();
+    let b: Vec<&str> = new.split_inclusive('\n').collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let max_suffix = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(max_suffix)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let ctx = 3;
+    let start = prefix.saturating_sub(ctx);
+    let a_end = (a.len() - suffix + ctx).min(a.len());
+    let b_end = (b.len() - suffix + ctx).min(b.len());
+    let range = |s: usize, e: usize| {
+        let n = e - s;
+        let first = if n == 0 { s } else { s + 1 };
+        format!("{first},{n}")
+    };
+    let shown = path.display();
+    let mut out = String::new();
+    if created {
+        out.push_str("--- /dev/null\n");
+    } else {
+        out.push_str(&format!("--- {shown}\n"));
+    }
+    out.push_str(&format!("+++ {shown}\n"));
+    out.push_str(&format!(
+        "@@ -{} +{} @@\n",
+        range(start, a_end),
+        range(start, b_end)
+    ));
+    let mut line = |mark: char, l: &str| {
+        out.push(mark);
+        out.push_str(l.trim_end_matches('\n').trim_end_matches('\r'));
+        out.push('\n');
+        if !l.ends_with('\n') {
+            out.push_str("\\ No newline at end of file\n");
+        }
+    };
+    for l in &a[start..prefix] {
+        line(' ', l);
+    }
+    for l in &a[prefix..a.len() - suffix] {
+        line('-', l);
+    }
+    for l in &b[prefix..b.len() - suffix] {
+        line('+', l);
+    }
+    for l in &a[a.len() - suffix..a_end] {
+        line(' ', l);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_shows_one_hunk_with_context() {
+        let d = unified_diff("a\nb\nc\n", "a\nB\nc\n", Path::new("f"), false);
+        assert_eq!(d, "--- f\n+++ f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
+        assert_eq!(unified_diff("x", "x", Path::new("f"), false), "");
+    }
+
+    #[test]
+    fn lock_path_is_a_sidecar() {
+        assert_eq!(
+            lock_path(Path::new("/h/.aws/credentials")),
+            Path::new("/h/.aws/credentials.lock")
+        );
+    }
+}
