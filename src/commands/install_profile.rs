@@ -1,16 +1,121 @@
 //! `install-profile` and `uninstall-profile`: the credential_process stanza in ~/.aws/config.
 
+use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use aws_cli_oidc::awsfiles::profiles::{
+    InstallRequest, credential_process_command, install_credential_process,
+    uninstall_credential_process,
+};
+use aws_cli_oidc::awsfiles::{FileOutcome, Platform, StoreOptions};
+use aws_cli_oidc::config::FederationType;
 
 use super::Ctx;
 use crate::cli::{InstallProfileArgs, UninstallProfileArgs};
 
-pub fn install(_ctx: &Ctx, _args: InstallProfileArgs) -> Result<ExitCode> {
-    bail!("install-profile is not wired yet")
+pub fn install(ctx: &Ctx, args: InstallProfileArgs) -> Result<ExitCode> {
+    // Validates that the provider exists; touches no secret store and no network.
+    let cfg = ctx.provider(&args.target)?;
+    let role = args
+        .target
+        .role
+        .clone()
+        .or_else(|| cfg.default_iam_role_arn.clone());
+    if role.is_none() && cfg.federation_type == FederationType::Oidc {
+        bail!(
+            "no role for profile {:?}: pass -r ROLE_ARN or set default_iam_role_arn for provider {:?}",
+            args.profile,
+            cfg.name
+        );
+    }
+    // botocore runs the command without a shell, so the path must be absolute
+    // and literal: no `~`, no `$VAR`.
+    let exe = std::env::current_exe()
+        .and_then(|p| p.canonicalize())
+        .context("cannot find the path of this executable for credential_process")?;
+    let duration = args.target.max_duration.map(|d| d.to_string());
+    let mut cmd_args = vec!["get-cred", "-p", cfg.name.as_str()];
+    if let Some(role) = role.as_deref() {
+        cmd_args.extend(["-r", role]);
+    }
+    cmd_args.extend(["-j", "-s"]);
+    if let Some(d) = duration.as_deref() {
+        cmd_args.extend(["-d", d]);
+    }
+    let command_line = credential_process_command(&exe, &cmd_args, Platform::current())?;
+    let paths = ctx.aws_paths()?;
+    let req = InstallRequest {
+        profile: &args.profile,
+        command_line: &command_line,
+        region: args.region.as_deref(),
+        force: args.force,
+    };
+    let opts = StoreOptions {
+        dry_run: args.dry_run,
+        ..StoreOptions::default()
+    };
+    let outcome = install_credential_process(&paths, &req, &opts, &mut ctx.on_lock_wait())?;
+    if args.dry_run {
+        print_diffs([Some(&outcome.config), outcome.credentials.as_ref()])?;
+    } else if outcome.changed() {
+        ctx.ui.info(&format!(
+            "profile {} in {} now runs: {command_line}",
+            args.profile,
+            outcome.config.path.display()
+        ));
+        if outcome.credentials.as_ref().is_some_and(|c| c.changed) {
+            ctx.ui.info(&format!(
+                "removed static keys of [{}] from {} (--force)",
+                args.profile,
+                paths.credentials.display()
+            ));
+        }
+    } else {
+        ctx.ui.info(&format!(
+            "profile {} is already installed; nothing changed",
+            args.profile
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
-pub fn uninstall(_ctx: &Ctx, _args: UninstallProfileArgs) -> Result<ExitCode> {
-    bail!("uninstall-profile is not wired yet")
+pub fn uninstall(ctx: &Ctx, args: UninstallProfileArgs) -> Result<ExitCode> {
+    let paths = ctx.aws_paths()?;
+    let opts = StoreOptions {
+        dry_run: args.dry_run,
+        ..StoreOptions::default()
+    };
+    let outcome =
+        uninstall_credential_process(&paths, &args.profile, &opts, &mut ctx.on_lock_wait())?;
+    if args.dry_run {
+        print_diffs([Some(&outcome.config)])?;
+    } else if outcome.not_installed {
+        ctx.ui.info(&format!(
+            "profile {} has no credential_process in {}; nothing to do",
+            args.profile,
+            paths.config.display()
+        ));
+    } else {
+        ctx.ui.info(&format!(
+            "removed the credential_process of profile {} from {}",
+            args.profile,
+            paths.config.display()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--dry-run` output: the diffs the user asked for, on stdout.
+fn print_diffs<'a>(outcomes: impl IntoIterator<Item = Option<&'a FileOutcome>>) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for diff in outcomes
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o.diff.as_deref())
+    {
+        out.write_all(diff.as_bytes())?;
+    }
+    out.flush()?;
+    Ok(())
 }

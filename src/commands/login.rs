@@ -2,11 +2,47 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
+use aws_cli_oidc::awsfiles::profiles::{LoginWrite, format_expiry, write_login_credentials};
+use aws_cli_oidc::awsfiles::{StoreOptions, document::check_profile_name};
 
 use super::Ctx;
 use crate::cli::LoginArgs;
 
-pub fn run(_ctx: &Ctx, _args: LoginArgs) -> Result<ExitCode> {
-    bail!("login is not wired yet")
+pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
+    // Cheap checks first, so a bad name costs no browser round trip.
+    check_profile_name(&args.profile)?;
+    let cfg = ctx.provider(&args.target)?;
+    let paths = ctx.aws_paths()?;
+    let outcome = ctx.login(&cfg, &args.target, args.no_browser)?;
+    let write = LoginWrite {
+        profile: &args.profile,
+        provider: &cfg.name,
+        role_arn: &outcome.role_arn,
+        credentials: &outcome.credentials,
+        region: args.region.as_deref(),
+        force: args.force,
+    };
+    let written = write_login_credentials(
+        &paths,
+        &write,
+        &StoreOptions::default(),
+        &mut ctx.on_lock_wait(),
+    )?;
+    if written.shadows_credential_process {
+        ctx.ui.warn(&format!(
+            "profile {:?} in {} has a credential_process, but the keys just written to {} take precedence over it (botocore reads the credentials file first)",
+            args.profile,
+            paths.config.display(),
+            paths.credentials.display()
+        ));
+    }
+    ctx.ui.info(&format!(
+        "profile {} ({}) written to {}; expires {}",
+        args.profile,
+        outcome.role_arn,
+        written.credentials.path.display(),
+        format_expiry(outcome.credentials.expiration)
+    ));
+    Ok(ExitCode::SUCCESS)
 }

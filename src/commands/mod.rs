@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
+use aws_cli_oidc::awsfiles::location::{self, AwsPaths, FileEnv, Platform};
 use aws_cli_oidc::config::{ConfigFile, ProviderConfig};
 use aws_cli_oidc::federation::{self, Effects, Outcome};
 use aws_cli_oidc::http::client::{NetworkSettings, UreqClient};
@@ -28,10 +29,8 @@ pub struct Env {
     pub config_dir: Option<PathBuf>,
     /// `AWS_CA_BUNDLE`.
     pub aws_ca_bundle: Option<PathBuf>,
-    /// `AWS_CONFIG_FILE`.
-    pub aws_config_file: Option<PathBuf>,
-    /// `AWS_SHARED_CREDENTIALS_FILE`.
-    pub aws_shared_credentials_file: Option<PathBuf>,
+    /// The variables that locate the AWS files.
+    pub files: FileEnv,
     /// STS endpoint variables.
     pub sts: EndpointEnv,
 }
@@ -49,8 +48,7 @@ impl Env {
                 .map(PathBuf::from),
             config_dir: var("AWS_CLI_OIDC_CONFIG").map(PathBuf::from),
             aws_ca_bundle: var("AWS_CA_BUNDLE").map(PathBuf::from),
-            aws_config_file: var("AWS_CONFIG_FILE").map(PathBuf::from),
-            aws_shared_credentials_file: var("AWS_SHARED_CREDENTIALS_FILE").map(PathBuf::from),
+            files: FileEnv::from_process(),
             sts: EndpointEnv {
                 endpoint_url_sts: var("AWS_ENDPOINT_URL_STS"),
                 endpoint_url: var("AWS_ENDPOINT_URL"),
@@ -94,6 +92,21 @@ impl Ctx<'_> {
     fn config_dir(&self) -> Result<PathBuf> {
         aws_cli_oidc::config::config_dir(self.config_dir.as_deref(), self.env.config_dir.as_deref(), self.env.home.as_deref())
             .context("cannot find the config directory: set HOME or AWS_CLI_OIDC_CONFIG, or pass --config-dir")
+    }
+
+    /// The AWS config and credentials files, located as the AWS CLI does.
+    fn aws_paths(&self) -> Result<AwsPaths> {
+        Ok(location::locate(&self.env.files, Platform::current())?)
+    }
+
+    /// Called by the files engine only when another process holds the lock.
+    fn on_lock_wait(&self) -> impl FnMut(&std::path::Path) + '_ {
+        |lock: &std::path::Path| {
+            self.ui.info(&format!(
+                "waiting for another aws-cli-oidc to release {}",
+                lock.display()
+            ))
+        }
     }
 
     /// Load the provider named by `-p`.
