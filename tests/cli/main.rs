@@ -1,1 +1,6 @@
 //! The one integration-test binary (a single binary keeps builds fast).
+
+mod support;
+
+mod e2e_aws_cli;
+mod e2e_get_cred;
