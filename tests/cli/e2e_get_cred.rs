@@ -609,6 +609,23 @@ fn get_cred_oidc_prints_exports_and_json() {
 }
 
 #[test]
+fn get_cred_duration_sets_expiration() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.run(&["get-cred", "-p", "oidc", "-d", "900", "-j"]);
+    run.assert_success();
+    let doc = json(run.stdout.trim());
+    let expiration = doc["Expiration"].as_str().unwrap_or_default();
+    let at =
+        time::OffsetDateTime::parse(expiration, &time::format_description::well_known::Rfc3339)
+            .unwrap_or_else(|e| panic!("Expiration {expiration:?}: {e}"));
+    let left = (at - time::OffsetDateTime::now_utc()).whole_seconds();
+    assert!(
+        (780..=960).contains(&left),
+        "-d 900 gave credentials for {left} s"
+    );
+}
+
+#[test]
 fn get_cred_confidential_clients_post_and_basic() {
     for provider in ["oidc_post", "oidc_basic"] {
         let sandbox = Sandbox::new();

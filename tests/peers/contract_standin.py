@@ -21,6 +21,7 @@ while i < len(rest):
     if a == "-p": opts["p"] = rest[i+1]; i += 2
     elif a == "-r": opts["r"] = rest[i+1]; i += 2
     elif a == "--profile": opts["profile"] = rest[i+1]; i += 2
+    elif a == "-d": opts["d"] = rest[i+1]; i += 2
     elif a == "-j": opts["j"] = True; i += 1
     elif a == "--no-browser": opts["nb"] = True; i += 1
     else: die("unknown flag " + a, 2)
@@ -94,6 +95,7 @@ else:
     role = pairs[0][0]
     resp = '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">' + xml + "</samlp:Response>"
     d = dict(Action="AssumeRoleWithSAML", Version="2011-06-15", RoleArn=role, PrincipalArn=pairs[0][1], SAMLAssertion=base64.b64encode(resp.encode()).decode())
+if "d" in opts: d["DurationSeconds"] = opts["d"]
 try: body = urllib.request.urlopen(sts, urllib.parse.urlencode(d).encode()).read().decode()
 except urllib.error.HTTPError as e: die(f"sts refused {role}: {e.read().decode()}")
 g = lambda t: re.search(f"<{t}>(.*?)</{t}>", body).group(1)
