@@ -522,6 +522,52 @@ fn peers_selftest() {
     let body = resp.body_mut().read_to_string().unwrap_or_default();
     assert_eq!(status, 200, "client_secret_basic: {body}");
 
+    // Device flow: browser.sh opens verification_uri_complete and confirms.
+    let device = Sandbox::with_peers(&peers).user("alice");
+    let (status, body) = post_form(
+        &format!("{issuer}/device/auth"),
+        &[("client_id", "aws-cli"), ("scope", "openid")],
+    );
+    assert_eq!(status, 200, "device authorization: {body}");
+    let grant = json(&body);
+    let device_code = grant["device_code"]
+        .as_str()
+        .expect("device_code")
+        .to_owned();
+    let complete = grant["verification_uri_complete"]
+        .as_str()
+        .expect("verification_uri_complete");
+    let pgid = device.open_browser(complete);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let tokens = loop {
+        let (status, body) = post_form(
+            &token_url,
+            &[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("device_code", &device_code),
+                ("client_id", "aws-cli"),
+            ],
+        );
+        if status == 200 {
+            break json(&body);
+        }
+        assert!(
+            body.contains("authorization_pending") || body.contains("slow_down"),
+            "device poll: {body}"
+        );
+        assert!(
+            Instant::now() < deadline,
+            "device flow not finished; browser.log:\n{}",
+            device.browser_log()
+        );
+        thread::sleep(Duration::from_millis(200));
+    };
+    support::kill_group(pgid);
+    assert!(
+        tokens["id_token"].is_string(),
+        "device flow tokens: {tokens}"
+    );
+
     // Drop kills both peers.
     let pids = peers.pids();
     drop(peers);

@@ -52,18 +52,51 @@ drive() {
     echo "browser.sh: forged callback answered HTTP $status"
   fi
 
-  loc="$(curl "${curl_opts[@]}" -o /dev/null -w '%{redirect_url}' "$url")" || {
-    echo "browser.sh: authorization request failed"; return 1; }
-  case "$loc" in
-    "") echo "browser.sh: provider did not redirect (bad authorization request?)"; return 1 ;;
-    */interaction/*) next="$loc?user=$user&mode=$mode" ;;
-    *) next="$loc" ;; # an error redirect straight back to the client
-  esac
-  echo "browser.sh: provider redirected to ${loc%%\?*}"
-
-  status="$(curl "${curl_opts[@]}" -L --max-redirs 10 -o "$jar/final" \
-    -w '%{http_code} %{num_redirects}' "$next")"
-  echo "browser.sh: done, final status and redirects: $status"
+  # Act like a browser with JavaScript: follow redirects, submit auto-submit
+  # and confirmation forms (device flow), and tell our interaction route who
+  # logs in. Leaving the provider's origin (the client's redirect URI) ends it.
+  local origin next="$url" step code
+  [[ "$url" =~ ^(https?://[^/?#]+) ]] || { echo "browser.sh: not an http(s) URL"; return 1; }
+  origin="${BASH_REMATCH[1]}"
+  local data=()
+  for step in 1 2 3 4 5 6 7 8 9 10 11 12; do
+    local req=("${curl_opts[@]}" -o "$jar/body" -w '%{http_code} %{redirect_url}')
+    [ "${#data[@]}" -gt 0 ] && req+=("${data[@]}")
+    status="$(curl "${req[@]}" "$next")" || { echo "browser.sh: request $step failed"; return 1; }
+    code="${status%% *}"
+    loc="${status#* }"
+    echo "browser.sh: step $step: ${next%%\?*} -> HTTP $code"
+    if [ "${next#"$origin"}" = "$next" ]; then
+      echo "browser.sh: done, the client answered HTTP $code"
+      return 0
+    fi
+    data=()
+    if [ -n "$loc" ]; then
+      case "$loc" in
+        "$origin"/interaction/*) next="$loc?user=$user&mode=$mode" ;;
+        *) next="$loc" ;;
+      esac
+      continue
+    fi
+    # A form to post (the device flow's auto-submit and confirm pages, form_post).
+    local action
+    action="$(tr '>' '\n' <"$jar/body" | sed -n 's/.*<form[^>]*method="post"[^>]*action="\([^"]*\)".*/\1/p' | head -n 1)"
+    if [ -z "$action" ]; then
+      echo "browser.sh: done, page without redirect or form (HTTP $code)"
+      return 0
+    fi
+    while IFS=$'\t' read -r name value; do
+      [ -n "$name" ] && data+=(--data-urlencode "$name=$value")
+    done < <(tr '>' '\n' <"$jar/body" | sed -n 's/.*<input type="hidden" name="\([^"]*\)" value="\([^"]*\)".*/\1\t\2/p')
+    [ "${#data[@]}" -gt 0 ] || data=(--data "")
+    case "$action" in
+      http://* | https://*) next="$action" ;;
+      /*) next="$origin$action" ;;
+      *) echo "browser.sh: form action $action not understood"; return 1 ;;
+    esac
+  done
+  echo "browser.sh: gave up after $step steps"
+  return 1
 }
 
 case "$mode" in
