@@ -1,4 +1,8 @@
 //! The one integration-test binary (a single binary keeps builds fast).
 
+mod support;
+
 mod completion;
+mod e2e_aws_cli;
+mod e2e_get_cred;
 mod man_pages;

@@ -1,0 +1,83 @@
+//! End-to-end with the real AWS CLI (awscli 1.x from tests/peers/.venv):
+//! profiles written by `login` are read by botocore, and a profile installed
+//! by `install-profile` runs our binary as its `credential_process`.
+
+use crate::support::{Sandbox, role_arn};
+
+#[test]
+fn login_writes_a_profile_the_aws_cli_uses() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.run(&["login", "--profile", "dev", "-p", "oidc"]);
+    run.assert_success();
+
+    let run = sandbox.aws(&[
+        "sts",
+        "get-caller-identity",
+        "--profile",
+        "dev",
+        "--output",
+        "json",
+    ]);
+    run.assert_success();
+    assert!(
+        run.stdout.contains("assumed-role/developer/"),
+        "{}",
+        run.streams()
+    );
+
+    let run = sandbox.aws(&["configure", "get", "aws_access_key_id", "--profile", "dev"]);
+    run.assert_success();
+    let key = run.stdout.trim();
+    assert!(
+        !key.is_empty() && !key.contains(char::is_whitespace),
+        "access key id {key:?}{}",
+        run.streams()
+    );
+}
+
+#[test]
+fn install_profile_runs_as_credential_process() {
+    let sandbox = Sandbox::new();
+    let developer = role_arn("developer");
+    let run = sandbox.run(&[
+        "install-profile",
+        "--profile",
+        "proc",
+        "-p",
+        "oidc",
+        "-r",
+        &developer,
+    ]);
+    run.assert_success();
+    let config = std::fs::read_to_string(sandbox.aws_config_path()).unwrap_or_default();
+    assert!(config.contains("[profile proc]"), "AWS config:\n{config}");
+    assert!(
+        config.contains("credential_process"),
+        "AWS config:\n{config}"
+    );
+    assert_eq!(
+        sandbox.browser_runs(),
+        0,
+        "install-profile alone does not log in"
+    );
+
+    let run = sandbox.aws(&[
+        "sts",
+        "get-caller-identity",
+        "--profile",
+        "proc",
+        "--output",
+        "json",
+    ]);
+    run.assert_success();
+    assert!(
+        run.stdout.contains("assumed-role/developer/"),
+        "{}",
+        run.streams()
+    );
+    assert_eq!(
+        sandbox.browser_runs(),
+        1,
+        "botocore ran our binary, which logged in once"
+    );
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the end-to-end test peers: oidc-provider (npm) and moto[server] + awscli 1.x (PyPI venv).
+# Idempotent; safe to rerun. Fails loudly when a tool or package is missing.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+
+die() { echo "install.sh: error: $*" >&2; exit 1; }
+
+command -v node >/dev/null || die "node not found on PATH (need Node >= 20; e.g. apt-get install nodejs npm)"
+command -v npm >/dev/null || die "npm not found on PATH (e.g. apt-get install npm)"
+command -v curl >/dev/null || die "curl not found on PATH (browser.sh needs it; apt-get install curl)"
+PYTHON="${PYTHON:-python3}"
+command -v "$PYTHON" >/dev/null || die "$PYTHON not found on PATH (need Python >= 3.9 with venv)"
+
+echo "install.sh: node $(node --version), npm $(npm --version), $("$PYTHON" --version 2>&1)"
+
+# npm: exact versions from package-lock.json when present.
+if [ -f package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed in $here"
+else
+  npm install --no-audit --no-fund --loglevel=error || die "npm install failed in $here"
+fi
+node -e 'import("oidc-provider").then(() => {}, (e) => { console.error(e); process.exit(1); })' \
+  || die "oidc-provider does not load from $here/node_modules"
+
+# Python venv with moto's server and the AWS CLI v1.
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv || die "could not create $here/.venv (is python3-venv installed?)"
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check \
+  'moto[server]>=5.2,<5.3' 'awscli>=1.30,<2' || die "pip install of moto[server] and awscli failed"
+.venv/bin/python -c 'import moto.server, flask, botocore' || die "moto server modules do not import"
+[ -x .venv/bin/aws ] || die "$here/.venv/bin/aws missing after install"
+
+echo "install.sh: installed:"
+echo "  oidc-provider $(node -p 'require("./node_modules/oidc-provider/package.json").version')"
+echo "  moto $(.venv/bin/python -c 'import moto; print(moto.__version__)')"
+echo "  $(.venv/bin/aws --version 2>&1)"
+echo "install.sh: ok"
