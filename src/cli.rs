@@ -39,8 +39,169 @@ pub enum Command {
     InstallProfile(InstallProfileArgs),
     /// Remove a profile that install-profile wrote
     UninstallProfile(UninstallProfileArgs),
+    /// Renew the credentials-file profiles written by login, with stored refresh tokens; never opens a browser
+    Refresh(RefreshArgs),
+    /// Configure a provider in config.yaml (a wizard on a terminal, or flags for scripts)
+    Setup(Box<SetupArgs>),
+    /// Remove cached credentials and refresh tokens from the secret stores
+    ClearSecret(ClearSecretArgs),
+    /// Show providers, managed profiles, cached entries and problems with the AWS files
+    Status(StatusArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completion(CompletionArgs),
+}
+
+/// Arguments of `refresh`.
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// Only these profiles (repeatable) [default: every profile login wrote]
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+
+    /// Renew profiles that expire within this many minutes
+    #[arg(long, value_name = "MINUTES", default_value_t = 30)]
+    pub within: u32,
+
+    /// Print nothing but errors
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `clear-secret`.
+#[derive(Debug, Args)]
+pub struct ClearSecretArgs {
+    /// Only this provider's entries [default: all]
+    #[arg(short = 'p', long = "provider", value_name = "PROVIDER")]
+    pub provider: Option<String>,
+
+    /// Accepted for compatibility with the Go tool (`-s keyring|file`); both stores are always cleared
+    #[arg(short = 's', long = "use-secret", value_name = "STORE", hide = true)]
+    pub use_secret: Option<String>,
+}
+
+/// Arguments of `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `setup`. Every config key has a flag; with all required
+/// ones given (or `--non-interactive`) no question is asked.
+#[derive(Debug, Args, Default)]
+pub struct SetupArgs {
+    /// Provider name (a top-level key of config.yaml)
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Never prompt; fail when a required value is missing
+    #[arg(long, short = 'y')]
+    pub non_interactive: bool,
+
+    /// oidc_provider_metadata_url: the discovery document URL
+    #[arg(long, value_name = "URL")]
+    pub metadata_url: Option<String>,
+
+    /// client_id
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// client_secret (prefer --client-secret-stdin; flags show up in process lists)
+    #[arg(long, value_name = "SECRET")]
+    pub client_secret: Option<String>,
+
+    /// Read client_secret from the first line of stdin
+    #[arg(long, conflicts_with = "client_secret")]
+    pub client_secret_stdin: bool,
+
+    /// client_auth_method: client_secret_post or client_secret_basic
+    #[arg(long, value_name = "METHOD")]
+    pub client_auth_method: Option<String>,
+
+    /// aws_federation_type: oidc or saml2
+    #[arg(long, value_name = "TYPE")]
+    pub federation_type: Option<String>,
+
+    /// default_iam_role_arn
+    #[arg(long, value_name = "ROLE_ARN")]
+    pub default_role: Option<String>,
+
+    /// max_session_duration_seconds (900..=43200)
+    #[arg(long, value_name = "SECS")]
+    pub max_duration: Option<String>,
+
+    /// aws_federation_role_session_name
+    #[arg(long, value_name = "NAME")]
+    pub role_session_name: Option<String>,
+
+    /// role_session_name_claim
+    #[arg(long, value_name = "CLAIM")]
+    pub role_session_name_claim: Option<String>,
+
+    /// oidc_provider_token_exchange_audience (saml2)
+    #[arg(long, value_name = "AUDIENCE")]
+    pub token_exchange_audience: Option<String>,
+
+    /// oidc_provider_token_exchange_subject_token_type (saml2): access_token or id_token
+    #[arg(long, value_name = "TYPE")]
+    pub token_exchange_subject_token_type: Option<String>,
+
+    /// oidc_authentication_request_additional_query
+    #[arg(long, value_name = "QUERY")]
+    pub additional_query: Option<String>,
+
+    /// successful_redirect_url
+    #[arg(long, value_name = "URL")]
+    pub successful_redirect_url: Option<String>,
+
+    /// failure_redirect_url
+    #[arg(long, value_name = "URL")]
+    pub failure_redirect_url: Option<String>,
+
+    /// client_auth_cert (PEM) for mTLS
+    #[arg(long, value_name = "FILE")]
+    pub client_auth_cert: Option<String>,
+
+    /// client_auth_key (PEM) for mTLS
+    #[arg(long, value_name = "FILE")]
+    pub client_auth_key: Option<String>,
+
+    /// client_auth_ca (PEM)
+    #[arg(long, value_name = "FILE")]
+    pub client_auth_ca: Option<String>,
+
+    /// ca_bundle (PEM) for every request
+    #[arg(long, value_name = "FILE")]
+    pub ca_bundle: Option<String>,
+
+    /// insecure_skip_verify (true or false); not recommended
+    #[arg(long, value_name = "BOOL")]
+    pub insecure_skip_verify: Option<String>,
+
+    /// aws_region
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// scopes beside openid, space-separated
+    #[arg(long, value_name = "SCOPES")]
+    pub scopes: Option<String>,
+
+    /// loopback_port (0 = random)
+    #[arg(long, value_name = "PORT")]
+    pub loopback_port: Option<String>,
+
+    /// login_timeout_seconds
+    #[arg(long, value_name = "SECS")]
+    pub login_timeout: Option<String>,
+
+    /// secret_store: auto, keyring or file
+    #[arg(long, value_name = "STORE")]
+    pub secret_store: Option<String>,
+
+    /// Skip fetching the metadata URL to check it
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 /// Arguments of `completion`.
@@ -93,14 +254,23 @@ pub struct GetCredArgs {
     /// Do not launch a browser; only print the login URL on stderr
     #[arg(long)]
     pub no_browser: bool,
+
+    /// Log in with the device authorization grant (RFC 8628), for machines without a browser
+    #[arg(long)]
+    pub device: bool,
 }
 
 /// Arguments of `login`.
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Profile (section) of the credentials file to write
-    #[arg(long, value_name = "NAME")]
-    pub profile: String,
+    #[arg(
+        long,
+        value_name = "NAME",
+        required_unless_present = "all_roles",
+        conflicts_with = "all_roles"
+    )]
+    pub profile: Option<String>,
 
     /// Provider and role
     #[command(flatten)]
@@ -117,6 +287,18 @@ pub struct LoginArgs {
     /// Do not launch a browser; only print the login URL on stderr
     #[arg(long)]
     pub no_browser: bool,
+
+    /// Log in with the device authorization grant (RFC 8628), for machines without a browser
+    #[arg(long)]
+    pub device: bool,
+
+    /// SAML: write one profile per role of the assertion, named by --profile-template
+    #[arg(long, requires = "profile_template", conflicts_with = "role")]
+    pub all_roles: bool,
+
+    /// Profile name pattern for --all-roles: {account}, {role} and {provider}
+    #[arg(long, value_name = "TEMPLATE")]
+    pub profile_template: Option<String>,
 }
 
 /// Arguments of `install-profile`.

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use aws_cli_oidc::awsfiles::profiles::{LoginWrite, format_expiry, write_login_credentials};
 use aws_cli_oidc::awsfiles::{StoreOptions, document::check_profile_name};
 
@@ -10,13 +10,19 @@ use super::Ctx;
 use crate::cli::LoginArgs;
 
 pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
+    if args.all_roles {
+        bail!("--all-roles is not implemented yet");
+    }
+    let Some(profile) = args.profile.as_deref() else {
+        bail!("pass --profile NAME");
+    };
     // Cheap checks first, so a bad name costs no browser round trip.
-    check_profile_name(&args.profile)?;
+    check_profile_name(profile)?;
     let cfg = ctx.provider(&args.target)?;
     let paths = ctx.aws_paths()?;
     let outcome = ctx.login(&cfg, &args.target, args.no_browser)?;
     let write = LoginWrite {
-        profile: &args.profile,
+        profile,
         provider: &cfg.name,
         role_arn: &outcome.role_arn,
         credentials: &outcome.credentials,
@@ -32,14 +38,14 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     if written.shadows_credential_process {
         ctx.ui.warn(&format!(
             "profile {:?} in {} has a credential_process, but the keys just written to {} take precedence over it (botocore reads the credentials file first)",
-            args.profile,
+            profile,
             paths.config.display(),
             paths.credentials.display()
         ));
     }
     ctx.ui.info(&format!(
         "profile {} ({}) written to {}; expires {}",
-        args.profile,
+        profile,
         outcome.role_arn,
         written.credentials.path.display(),
         format_expiry(outcome.credentials.expiration)

@@ -2,9 +2,13 @@
 //! Everything that touches the process environment, the terminal or the
 //! clock lives here, read once into [`Env`].
 
+mod clear_secret;
 mod get_cred;
 mod install_profile;
 mod login;
+mod refresh;
+mod setup;
+mod status;
 mod ui;
 
 use std::path::PathBuf;
@@ -72,6 +76,10 @@ pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
         Command::Login(args) => login::run(&ctx, args),
         Command::InstallProfile(args) => install_profile::install(&ctx, args),
         Command::UninstallProfile(args) => install_profile::uninstall(&ctx, args),
+        Command::Refresh(args) => refresh::run(&ctx, args),
+        Command::Setup(args) => setup::run(&ctx, *args),
+        Command::ClearSecret(args) => clear_secret::run(&ctx, args),
+        Command::Status(args) => status::run(&ctx, args),
         Command::Completion(args) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut cmd, "aws-cli-oidc", &mut std::io::stdout());
