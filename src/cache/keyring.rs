@@ -46,9 +46,7 @@ impl KeyringStore {
     pub fn platform() -> Result<KeyringStore, Error> {
         platform_store()
             .map(KeyringStore::with_store)
-            .map_err(|e| Error::Keyring {
-                action: "connect to",
-                key: String::new(),
+            .map_err(|e| Error::KeyringConnect {
                 source: KeyringFailure(e),
             })
     }

@@ -92,6 +92,28 @@ fn unlocked_keyring_round_trip() {
     assert_eq!(s.get(&ckey).unwrap(), None);
 }
 
+/// Prints what an `auto` hit costs with a working Secret Service: connect,
+/// probe read, entry read. Timings are not asserted.
+#[test]
+#[ignore = "needs an unlocked Secret Service: tests/keyring/run.sh"]
+#[allow(clippy::print_stderr)]
+fn unlocked_keyring_hit_cost_is_measured() {
+    expect("unlocked");
+    let tmp = tempfile::tempdir().unwrap();
+    let key = refresh_token_key(&unique_provider());
+    let first = open_store(StoreChoice::Auto, tmp.path(), PROBE).unwrap();
+    first.store.set(&key, "value").unwrap();
+    let n = 20;
+    let start = Instant::now();
+    for _ in 0..n {
+        let o = open_store(StoreChoice::Auto, tmp.path(), PROBE).unwrap();
+        assert_eq!(o.store.get(&key).unwrap().as_deref(), Some("value"));
+    }
+    let per = start.elapsed().as_micros() / n;
+    eprintln!("auto open + Secret Service hit (connect, probe, read): {per} us/op");
+    assert!(first.store.delete(&key).unwrap());
+}
+
 #[test]
 #[ignore = "needs a locked or absent Secret Service: tests/keyring/run.sh"]
 fn unusable_keyring_errors_and_auto_falls_back() {

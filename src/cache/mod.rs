@@ -129,6 +129,17 @@ pub enum Error {
         #[source]
         source: KeyringFailure,
     },
+    /// The OS keyring could not be reached at all (no D-Bus session, no
+    /// Secret Service, no keyring on this OS).
+    #[error(
+        "cannot connect to the keyring; to keep secrets in files instead, set `secret_store: file` \
+         for the provider in config.yaml"
+    )]
+    KeyringConnect {
+        /// What the keyring said.
+        #[source]
+        source: KeyringFailure,
+    },
     /// `secret_store: keyring`, but the keyring did not answer the probe.
     #[error(
         "no usable keyring ({reason}); to keep secrets in files instead, set `secret_store: file` \
