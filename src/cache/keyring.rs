@@ -3,6 +3,11 @@
 //! macOS, Credential Manager on Windows. Elsewhere there is no keyring and
 //! `auto` uses files.
 //!
+//! Cost on Linux, measured with gnome-keyring: every process pays a D-Bus
+//! connection and a Diffie-Hellman session on connect (about 9 ms in a
+//! release build, 65 ms in a debug build), then about 0.5 ms per read. The
+//! file store's hit is tens of microseconds.
+//!
 //! Not used: the Linux kernel keyutils store. It keeps secrets only inside
 //! a session keyring, so it works only under `keyctl session -` and loses
 //! everything at logout; the keyring 3 crate is not used either, because

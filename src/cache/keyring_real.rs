@@ -102,6 +102,7 @@ fn unlocked_keyring_hit_cost_is_measured() {
     let tmp = tempfile::tempdir().unwrap();
     let key = refresh_token_key(&unique_provider());
     let first = open_store(StoreChoice::Auto, tmp.path(), PROBE).unwrap();
+    assert_eq!(first.store.kind(), StoreKind::Keyring);
     first.store.set(&key, "value").unwrap();
     let n = 20;
     let start = Instant::now();
