@@ -413,11 +413,21 @@ pub fn clear(store: &dyn SecretStore, provider: Option<&str>) -> Result<usize, E
             .filter(|k| provider.is_none_or(|p| belongs_to(k, p)))
             .cloned()
             .collect();
-        // The refresh token is found even if the index lost it.
+        // Entries the index lost are found too: by listing where the store
+        // can, and by name for the refresh token.
+        let mut extra: Vec<String> = store
+            .list()?
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|k| k != INDEX_KEY && k != super::open::PROBE_KEY)
+            .filter(|k| provider.is_none_or(|p| belongs_to(k, p)))
+            .collect();
         if let Some(p) = provider {
-            let rk = refresh_token_key(p);
-            if !keys.contains(&rk) {
-                keys.push(rk);
+            extra.push(refresh_token_key(p));
+        }
+        for k in extra {
+            if !keys.contains(&k) {
+                keys.push(k);
             }
         }
         let mut deleted = 0;
@@ -731,6 +741,20 @@ mod tests {
             assert_eq!(clear(s, Some("dev")).unwrap(), 1);
             assert_eq!(get_refresh_token(s, "dev").unwrap(), None);
         }
+    }
+
+    #[test]
+    fn clear_removes_unindexed_files_of_the_file_store() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = FileStore::new(tmp.path().join("cache"));
+        let key = credentials_key("dev", ROLE, 3600);
+        let json = CredentialsEntry::new(ROLE, creds(NOW)).to_json().unwrap();
+        s.set(&key, &json).unwrap();
+        s.set(&credentials_key("prod", ROLE, 3600), &json).unwrap();
+        assert_eq!(clear(&s, Some("dev")).unwrap(), 1);
+        assert_eq!(s.get(&key).unwrap(), None);
+        assert_eq!(clear(&s, None).unwrap(), 1);
+        assert_eq!(s.list().unwrap(), Some(vec![]));
     }
 
     #[test]

@@ -97,6 +97,28 @@ impl SecretStore for FileStore {
         }
     }
 
+    fn list(&self) -> Result<Option<Vec<String>>, Error> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Some(Vec::new())),
+            Err(source) => {
+                return Err(Error::Io {
+                    action: "list cache directory",
+                    path: self.dir.clone(),
+                    source,
+                });
+            }
+        };
+        // Temp files and the marker start with '.', which no key does.
+        let keys = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|n| n.strip_suffix(".json").map(str::to_string))
+            .filter(|k| check_key(k).is_ok())
+            .collect();
+        Ok(Some(keys))
+    }
+
     fn locks_dir(&self) -> Option<&Path> {
         self.locks_dir.as_deref()
     }
@@ -234,6 +256,21 @@ mod tests {
         assert_eq!(s.get("refresh.dev").unwrap(), None);
         std::fs::write(&path, vec![b'a'; MAX_FILE_BYTES as usize]).unwrap();
         assert_eq!(s.get("refresh.dev").unwrap().map(|v| v.len()), Some(65536));
+    }
+
+    #[test]
+    fn list_returns_keys_and_skips_other_files() {
+        let (_tmp, s) = store();
+        assert_eq!(s.list().unwrap(), Some(vec![]));
+        s.set("refresh.dev", "a").unwrap();
+        s.set("index", "b").unwrap();
+        std::fs::write(s.dir().join(".store"), "file\n").unwrap();
+        std::fs::write(s.dir().join(".tmp-abc"), "x").unwrap();
+        std::fs::write(s.dir().join("notes.txt"), "x").unwrap();
+        std::fs::write(s.dir().join("Bad.json"), "x").unwrap();
+        let mut keys = s.list().unwrap().unwrap();
+        keys.sort();
+        assert_eq!(keys, vec!["index", "refresh.dev"]);
     }
 
     #[test]

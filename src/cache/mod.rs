@@ -75,6 +75,12 @@ pub trait SecretStore {
     fn set(&self, key: &str, value: &str) -> Result<(), Error>;
     /// Remove `key`; `Ok(false)` when it was not there.
     fn delete(&self, key: &str) -> Result<bool, Error>;
+    /// Every key the store holds, for stores that can list (files);
+    /// `Ok(None)` for those that cannot (keyrings), where [`clear`] relies on
+    /// the index alone.
+    fn list(&self) -> Result<Option<Vec<String>>, Error> {
+        Ok(None)
+    }
     /// The directory holding the lock that serializes index updates across
     /// processes. `None` (the default) leaves them unserialized, which only
     /// in-process test stores should do.
