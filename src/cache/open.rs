@@ -2,11 +2,13 @@
 //!
 //! A keyring can be missing (no D-Bus session), locked with nobody to unlock
 //! it (a headless box), or hang, so it is probed first: a read of a probe
-//! entry (written on the first probe), on a thread, with a timeout. `auto` falls back to files when
-//! the probe fails and remembers that in `cache/.store`, so later runs (the
-//! `credential_process` hot path) neither wait for the probe again nor repeat
-//! the notice. The marker is trusted for a day, then the keyring is probed
-//! again in case it has become usable.
+//! entry (written on the first probe), on a thread, with a timeout. `auto`
+//! falls back to files when the probe fails and remembers that in
+//! `cache/.store`, so later runs (the `credential_process` hot path) neither
+//! wait for the probe again nor repeat the notice. The marker is trusted for
+//! a day, then the keyring is probed again in case it has become usable.
+//! Entries written to files meanwhile stay there (0600) until `clear` or
+//! expiry; after a switch back they are simply not consulted.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
