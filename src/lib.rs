@@ -24,6 +24,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod awsfiles;
+pub mod cache;
 pub mod config;
 pub mod federation;
 pub mod http;
