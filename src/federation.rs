@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 
 use crate::config::{FederationType, ProviderConfig};
 use crate::http::HttpClient;
-use crate::oidc::{self, ClientCredentials, IdTokenClaims, Metadata, TokenResponse};
+use crate::oidc::{self, ClientCredentials, IdTokenClaims, TokenResponse};
 use crate::saml::{self, RoleChoice, RolePair};
 use crate::secret::Secret;
 use crate::sts::{self, Credentials, EndpointEnv};
@@ -59,6 +59,19 @@ pub struct Effects<'a> {
     pub now: OffsetDateTime,
 }
 
+/// Tokens from any grant, with where they came from.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    /// The issuer that issued them.
+    pub issuer: String,
+    /// The token endpoint (for the SAML token exchange, and to redeem the refresh token later).
+    pub token_endpoint: String,
+    /// The token response.
+    pub tokens: TokenResponse,
+    /// Validated ID-token claims, when the response had an ID token.
+    pub claims: Option<IdTokenClaims>,
+}
+
 /// A successful federation.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -68,8 +81,10 @@ pub struct Outcome {
     pub role_arn: String,
     /// The refresh token the provider issued, if any (the cache stores it).
     pub refresh_token: Option<Secret<String>>,
-    /// The provider's endpoints, for later refreshes.
-    pub metadata: Metadata,
+    /// The issuer, for storing the refresh token.
+    pub issuer: String,
+    /// The token endpoint, for redeeming the refresh token later.
+    pub token_endpoint: String,
 }
 
 /// Errors of the federation layer; each wraps the layer that failed.
@@ -153,15 +168,40 @@ pub fn login(cfg: &ProviderConfig, req: &Request, fx: &mut Effects<'_>) -> Resul
         failure_redirect_url: cfg.failure_redirect_url.as_deref(),
     };
     let result = oidc::browser_login(fx.idp_http, &login_req, fx.open_url, fx.now)?;
-    federate(
-        cfg,
-        req,
-        duration,
-        &metadata,
-        result.tokens,
-        Some(&result.claims),
-        fx,
-    )
+    let grant = Grant {
+        issuer: metadata.issuer.clone(),
+        token_endpoint: metadata.token_endpoint.clone(),
+        tokens: result.tokens,
+        claims: Some(result.claims),
+    };
+    federate(cfg, req, duration, &grant, fx)
+}
+
+/// The `refresh_token` grant at `token_endpoint`, with the ID token (if the
+/// provider returns one) checked like a login's, minus the nonce.
+pub fn refresh_grant(
+    cfg: &ProviderConfig,
+    issuer: &str,
+    token_endpoint: &str,
+    refresh_token: &Secret<String>,
+    fx: &Effects<'_>,
+) -> Result<Grant, Error> {
+    let tokens = oidc::refresh(
+        fx.idp_http,
+        token_endpoint,
+        &client_credentials(cfg),
+        refresh_token,
+    )?;
+    let claims = match &tokens.id_token {
+        Some(t) => Some(oidc::id_token::validate(t, None, &cfg.client_id, fx.now)?),
+        None => None,
+    };
+    Ok(Grant {
+        issuer: issuer.to_string(),
+        token_endpoint: token_endpoint.to_string(),
+        tokens,
+        claims,
+    })
 }
 
 /// `-d`, then `max_session_duration_seconds`, then 3600; checked against 900..=43200.
@@ -180,28 +220,26 @@ pub fn resolve_duration(cfg: &ProviderConfig, req: &Request) -> Result<u32, Erro
     }
 }
 
-/// Turn tokens into AWS credentials by the provider's federation type.
-/// `claims` are the validated ID-token claims when there are any (a refresh
-/// may return no ID token for SAML federation).
+/// Turn a grant's tokens into AWS credentials by the provider's federation
+/// type. Its claims are the validated ID-token claims when there are any (a
+/// refresh may return no ID token).
 pub fn federate(
     cfg: &ProviderConfig,
     req: &Request,
     duration: u32,
-    metadata: &Metadata,
-    tokens: TokenResponse,
-    claims: Option<&IdTokenClaims>,
+    grant: &Grant,
     fx: &mut Effects<'_>,
 ) -> Result<Outcome, Error> {
-    let refresh_token = tokens.refresh_token.clone();
     let (credentials, role_arn) = match cfg.federation_type {
-        FederationType::Oidc => oidc_federation(cfg, req, duration, metadata, &tokens, claims, fx)?,
-        FederationType::Saml2 => saml_federation(cfg, req, duration, metadata, &tokens, fx)?,
+        FederationType::Oidc => oidc_federation(cfg, req, duration, grant, fx)?,
+        FederationType::Saml2 => saml_federation(cfg, req, duration, grant, fx)?,
     };
     Ok(Outcome {
         credentials,
         role_arn,
-        refresh_token,
-        metadata: metadata.clone(),
+        refresh_token: grant.tokens.refresh_token.clone(),
+        issuer: grant.issuer.clone(),
+        token_endpoint: grant.token_endpoint.clone(),
     })
 }
 
@@ -209,11 +247,10 @@ fn oidc_federation(
     cfg: &ProviderConfig,
     req: &Request,
     duration: u32,
-    metadata: &Metadata,
-    tokens: &TokenResponse,
-    claims: Option<&IdTokenClaims>,
+    grant: &Grant,
     fx: &mut Effects<'_>,
 ) -> Result<(Credentials, String), Error> {
+    let (tokens, claims) = (&grant.tokens, grant.claims.as_ref());
     let role_arn = req
         .role_arn
         .clone()
@@ -222,7 +259,7 @@ fn oidc_federation(
             provider: cfg.name.clone(),
         })?;
     let id_token = tokens.id_token.as_ref().ok_or(Error::MissingToken {
-        url: metadata.token_endpoint.clone(),
+        url: grant.token_endpoint.clone(),
         what: "id_token",
         hint: "make sure the client is allowed the openid scope",
     })?;
@@ -252,17 +289,17 @@ fn saml_federation(
     cfg: &ProviderConfig,
     req: &Request,
     duration: u32,
-    metadata: &Metadata,
-    tokens: &TokenResponse,
+    grant: &Grant,
     fx: &mut Effects<'_>,
 ) -> Result<(Credentials, String), Error> {
+    let tokens = &grant.tokens;
     let subject_type = cfg
         .token_exchange_subject_token_type
         .as_deref()
         .unwrap_or(ACCESS_TOKEN_TYPE);
     let subject = if subject_type == ID_TOKEN_TYPE {
         tokens.id_token.as_ref().ok_or(Error::MissingToken {
-            url: metadata.token_endpoint.clone(),
+            url: grant.token_endpoint.clone(),
             what: "id_token",
             hint: "the token exchange is configured to send the ID token; make sure the openid scope is granted",
         })?
@@ -271,7 +308,7 @@ fn saml_federation(
     };
     let exchanged = oidc::token_exchange(
         fx.idp_http,
-        &metadata.token_endpoint,
+        &grant.token_endpoint,
         &client_credentials(cfg),
         subject,
         subject_type,

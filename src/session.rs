@@ -1,0 +1,251 @@
+//! The credential policy shared by `get-cred`, `login` and `refresh`: answer
+//! from the cache when the credentials there are fresh, else renew silently
+//! with the stored refresh token, else log in interactively.
+//!
+//! One process per provider does the renewal or login while parallel callers
+//! wait on a per-provider lock and then read what it stored, so twenty
+//! `credential_process` calls on a cold cache open one browser tab. The lock
+//! is per provider, not per role, because providers rotate refresh tokens:
+//! two concurrent refreshes with one token would make `oidc-provider` (and
+//! Keycloak with revocation on) revoke the whole grant.
+//!
+//! Nothing here prints: notices go through [`Effects::notice`], and the
+//! interactive login is a closure the command supplies.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::cache::{self, CredentialsEntry, RefreshTokenEntry, SecretStore};
+use crate::config::ProviderConfig;
+use crate::federation::{self, Effects, Outcome, Request};
+use crate::oidc;
+use crate::sts::Credentials;
+
+/// What a caller allows and wants.
+pub struct Plan<'a> {
+    /// The provider.
+    pub cfg: &'a ProviderConfig,
+    /// `-r` and `-d`.
+    pub req: &'a Request,
+    /// The secret store, when one is usable.
+    pub store: Option<&'a dyn SecretStore>,
+    /// `<config dir>/locks`.
+    pub locks_dir: &'a Path,
+    /// Read and write AWS credentials in the store (`get-cred -s`).
+    pub use_cached_credentials: bool,
+    /// Try the stored refresh token before a login.
+    pub allow_refresh: bool,
+    /// A browser or a terminal can reach a person.
+    pub allow_login: bool,
+    /// The command to suggest when a login is needed but not allowed.
+    pub login_hint: String,
+}
+
+/// Where the credentials came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The cache, without any network call.
+    Cache,
+    /// A silent refresh-token renewal.
+    Refresh,
+    /// An interactive login.
+    Login,
+}
+
+/// Credentials and how they were obtained.
+#[derive(Debug, Clone)]
+pub struct Obtained {
+    /// The credentials.
+    pub credentials: Credentials,
+    /// The role they are for.
+    pub role_arn: String,
+    /// Where they came from.
+    pub source: Source,
+}
+
+/// Errors of the policy layer.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Login, renewal or STS failed.
+    #[error(transparent)]
+    Federation(#[from] federation::Error),
+    /// The secret store or the lock failed.
+    #[error(transparent)]
+    Cache(#[from] cache::Error),
+    /// No fresh credentials, no usable refresh token, and nobody to log in.
+    #[error(
+        "provider {provider:?} needs an interactive login, and there is no browser or terminal here to do it; run: {hint}"
+    )]
+    NeedsLogin {
+        /// The provider.
+        provider: String,
+        /// The command to run.
+        hint: String,
+    },
+}
+
+impl Error {
+    /// True when only an interactive login can help (`refresh` exits 3).
+    pub fn needs_login(&self) -> bool {
+        matches!(self, Error::NeedsLogin { .. })
+    }
+}
+
+/// How long a caller waits for another process's login before giving up:
+/// that login's own timeout plus slack for STS.
+pub fn lock_timeout(cfg: &ProviderConfig) -> Duration {
+    Duration::from_secs(cfg.login_timeout_seconds.saturating_add(30))
+}
+
+/// Obtain credentials by the plan. `login` runs the interactive login.
+pub fn obtain(
+    plan: &Plan<'_>,
+    fx: &mut Effects<'_>,
+    login: &mut dyn FnMut(&mut Effects<'_>) -> Result<Outcome, federation::Error>,
+) -> Result<Obtained, Error> {
+    let cfg = plan.cfg;
+    let duration = federation::resolve_duration(cfg, plan.req)?;
+    let requested_role = plan
+        .req
+        .role_arn
+        .as_deref()
+        .or(cfg.default_iam_role_arn.as_deref());
+    let key = cache::credentials_key(&cfg.name, requested_role.unwrap_or(""), duration);
+    let margin = cache::refresh_margin(cfg.refresh_margin_minutes, duration);
+
+    let cached = |store: &dyn SecretStore, now| -> Option<Obtained> {
+        let entry = CredentialsEntry::from_json(&store.get(&key).ok()??)?;
+        let role_ok = requested_role.is_none_or(|r| r == entry.role_arn);
+        (role_ok && cache::is_fresh(entry.credentials.expiration, now, margin)).then(|| Obtained {
+            credentials: entry.credentials,
+            role_arn: entry.role_arn,
+            source: Source::Cache,
+        })
+    };
+    let cache_store = plan.store.filter(|_| plan.use_cached_credentials);
+    if let Some(hit) = cache_store.and_then(|s| cached(s, fx.now)) {
+        return Ok(hit);
+    }
+
+    let _guard = cache::lock(
+        plan.locks_dir,
+        &cache::refresh_token_key(&cfg.name),
+        lock_timeout(cfg),
+    )?;
+    // Another process may have filled the cache while we waited.
+    let now = time::OffsetDateTime::now_utc().max(fx.now);
+    if let Some(hit) = cache_store.and_then(|s| cached(s, now)) {
+        return Ok(hit);
+    }
+
+    let mut result = None;
+    if plan.allow_refresh
+        && let Some(store) = plan.store
+    {
+        result = renew(plan, store, duration, fx)?;
+    }
+    let (outcome, source) = match result {
+        Some(outcome) => (outcome, Source::Refresh),
+        None if plan.allow_login => (login(fx)?, Source::Login),
+        None => {
+            return Err(Error::NeedsLogin {
+                provider: cfg.name.clone(),
+                hint: plan.login_hint.clone(),
+            });
+        }
+    };
+    if let Some(store) = plan.store {
+        if source == Source::Login {
+            save_refresh_token(store, cfg, &outcome, fx);
+        }
+        if plan.use_cached_credentials
+            && let Err(e) =
+                cache::put_credentials(store, &key, &outcome.role_arn, &outcome.credentials, fx.now)
+        {
+            (fx.notice)(&format!("could not cache the credentials: {e}"));
+        }
+    }
+    Ok(Obtained {
+        credentials: outcome.credentials,
+        role_arn: outcome.role_arn,
+        source,
+    })
+}
+
+/// Silent renewal. `Ok(None)` means "no usable refresh token; log in".
+fn renew(
+    plan: &Plan<'_>,
+    store: &dyn SecretStore,
+    duration: u32,
+    fx: &mut Effects<'_>,
+) -> Result<Option<Outcome>, Error> {
+    let cfg = plan.cfg;
+    let entry = match cache::get_refresh_token(store, &cfg.name) {
+        Ok(Some(entry)) if entry.client_id == cfg.client_id => entry,
+        Ok(_) => return Ok(None),
+        Err(e) => {
+            (fx.notice)(&format!("could not read the stored refresh token: {e}"));
+            return Ok(None);
+        }
+    };
+    let grant = match federation::refresh_grant(
+        cfg,
+        &entry.issuer,
+        &entry.token_endpoint,
+        &entry.refresh_token,
+        fx,
+    ) {
+        Ok(grant) => grant,
+        Err(federation::Error::Oidc(oidc::Error::TokenEndpoint { error: Some(code), .. }))
+            if code == "invalid_grant" =>
+        {
+            // Expired or revoked: it will never work again.
+            let _ = cache::delete_entry(store, &cache::refresh_token_key(&cfg.name));
+            (fx.notice)(&format!(
+                "the stored refresh token for provider {:?} was rejected (invalid_grant); a new login is needed",
+                cfg.name
+            ));
+            return Ok(None);
+        }
+        Err(e) => {
+            (fx.notice)(&format!("silent renewal failed: {e}"));
+            return Ok(None);
+        }
+    };
+    // A rotated token replaces the old one before anything else can fail:
+    // the old one is already spent.
+    if let Some(rotated) = &grant.tokens.refresh_token {
+        let new_entry = RefreshTokenEntry {
+            refresh_token: rotated.clone(),
+            token_endpoint: entry.token_endpoint.clone(),
+            client_id: entry.client_id.clone(),
+            issuer: entry.issuer.clone(),
+            saved_at: fx.now,
+        };
+        if let Err(e) = cache::put_refresh_token(store, &cfg.name, &new_entry, fx.now) {
+            (fx.notice)(&format!("could not store the rotated refresh token: {e}"));
+        }
+    }
+    Ok(Some(federation::federate(cfg, plan.req, duration, &grant, fx)?))
+}
+
+fn save_refresh_token(
+    store: &dyn SecretStore,
+    cfg: &ProviderConfig,
+    outcome: &Outcome,
+    fx: &mut Effects<'_>,
+) {
+    let Some(token) = &outcome.refresh_token else {
+        return;
+    };
+    let entry = RefreshTokenEntry {
+        refresh_token: token.clone(),
+        token_endpoint: outcome.token_endpoint.clone(),
+        client_id: cfg.client_id.clone(),
+        issuer: outcome.issuer.clone(),
+        saved_at: fx.now,
+    };
+    if let Err(e) = cache::put_refresh_token(store, &cfg.name, &entry, fx.now) {
+        (fx.notice)(&format!("could not store the refresh token: {e}"));
+    }
+}
