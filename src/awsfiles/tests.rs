@@ -488,3 +488,99 @@ proptest! {
         }
     }
 }
+
+fn temp_paths(dir: &Path) -> AwsPaths {
+    AwsPaths {
+        config: dir.join("config"),
+        credentials: dir.join("credentials"),
+    }
+}
+
+#[test]
+fn login_reports_shadowed_credential_process_and_lists_managed_profile() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let paths = temp_paths(tmp.path());
+    std::fs::write(
+        &paths.config,
+        "[profile dev]\ncredential_process = /usr/bin/aws-cli-oidc get-cred -p dev\n",
+    )
+    .expect("seed");
+    let creds = fixture_credentials();
+    let req = LoginWrite {
+        profile: "dev",
+        provider: "keycloak",
+        role_arn: "arn:aws:iam::123456789012:role/dev",
+        credentials: &creds,
+        region: None,
+        force: false,
+    };
+    let out = write_login_credentials(&paths, &req, &StoreOptions::default(), &mut |_| {})
+        .expect("login");
+    assert!(out.shadows_credential_process);
+    assert!(out.credentials.changed && out.credentials.created && out.config.is_none());
+    let managed = super::list_managed(&paths).expect("list");
+    assert_eq!(managed.len(), 2);
+    assert_eq!(
+        managed[0].source,
+        super::ManagedSource::Credentials {
+            provider: "keycloak".into(),
+            role_arn: Some("arn:aws:iam::123456789012:role/dev".into()),
+            expires: Some(time::macros::datetime!(2026-11-27 22:00:00 UTC)),
+        }
+    );
+    assert!(matches!(
+        managed[1].source,
+        super::ManagedSource::CredentialProcess { .. }
+    ));
+}
+
+#[test]
+fn install_dry_run_returns_diffs_and_writes_nothing_then_second_install_is_unchanged() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let paths = temp_paths(tmp.path());
+    let creds_text = "[dev]\naws_access_key_id = AKIA\naws_secret_access_key = TOPSECRET\n";
+    std::fs::write(&paths.credentials, creds_text).expect("seed");
+    let req = InstallRequest {
+        profile: "dev",
+        command_line: "/usr/bin/aws-cli-oidc get-cred -p dev",
+        region: Some("eu-west-1"),
+        force: true,
+    };
+    let dry = StoreOptions {
+        dry_run: true,
+        ..Default::default()
+    };
+    let out = install_credential_process(&paths, &req, &dry, &mut |_| {}).expect("dry run");
+    assert!(out.changed());
+    let cfg_diff = out.config.diff.as_deref().expect("config diff");
+    assert!(cfg_diff.starts_with("--- /dev/null\n"), "{cfg_diff}");
+    assert!(cfg_diff.contains("+credential_process = /usr/bin/aws-cli-oidc get-cred -p dev"));
+    let cred_diff = out
+        .credentials
+        .as_ref()
+        .and_then(|c| c.diff.as_deref())
+        .expect("diff");
+    assert!(
+        cred_diff.contains("-aws_secret_access_key = <redacted>"),
+        "{cred_diff}"
+    );
+    assert!(!cred_diff.contains("TOPSECRET"));
+    assert!(!paths.config.exists());
+    assert_eq!(
+        std::fs::read_to_string(&paths.credentials).expect("read"),
+        creds_text
+    );
+
+    let opts = StoreOptions::default();
+    assert!(
+        install_credential_process(&paths, &req, &opts, &mut |_| {})
+            .expect("install")
+            .changed()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&paths.credentials).expect("read"),
+        ""
+    );
+    let again = install_credential_process(&paths, &req, &opts, &mut |_| {}).expect("again");
+    assert!(!again.changed() && again.credentials.is_none());
+}
