@@ -4,9 +4,10 @@
 //! Multi-process tests re-run this test binary (`std::env::current_exe()`)
 //! with `--exact awsfiles_store::child_writer` and `AWSFILES_CHILD` telling
 //! the child what to do; without that variable the child test does nothing.
+#![cfg(unix)]
 
 use std::fs;
-use std::os::unix::fs::{PermissionsExt, symlink};
+use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -140,8 +141,16 @@ fn writer_killed_at_random_moments_leaves_old_or_new_file() {
     let started = Instant::now();
     let (mut saw_old, mut saw_new, mut stale) = (0, 0, 0);
     for _ in 0..200 {
+        // Kill at a random moment after the child's first rename, so every
+        // round interrupts a running writer however slow the machine is.
+        let ino = |p: &Path| fs::metadata(p).map(|m| m.ino()).unwrap_or(0);
+        let before = ino(&path);
         let mut child = spawn_child("toggle", &path, "crash");
-        std::thread::sleep(Duration::from_micros(2_000 + next(&mut seed) % 40_000));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while ino(&path) == before && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        std::thread::sleep(Duration::from_micros(next(&mut seed) % 15_000));
         child.kill().expect("SIGKILL");
         child.wait().expect("reap");
         let text = fs::read_to_string(&path).expect("read");
@@ -263,12 +272,12 @@ fn unchanged_render_writes_nothing() {
         .expect("meta")
         .modified()
         .expect("mtime");
-    let ino = std::os::unix::fs::MetadataExt::ino(&fs::metadata(&path).expect("meta"));
+    let ino = fs::metadata(&path).expect("meta").ino();
     std::thread::sleep(Duration::from_millis(20));
     assert!(!set(&path, "a", "k", "v").expect("no-op"));
     let meta = fs::metadata(&path).expect("meta");
     assert_eq!(meta.modified().expect("mtime"), before);
-    assert_eq!(std::os::unix::fs::MetadataExt::ino(&meta), ino);
+    assert_eq!(meta.ino(), ino);
 }
 
 #[test]
