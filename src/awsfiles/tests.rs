@@ -518,6 +518,9 @@ fn login_reports_shadowed_credential_process_and_lists_managed_profile() {
         .expect("login");
     assert!(out.shadows_credential_process);
     assert!(out.credentials.changed && out.credentials.created && out.config.is_none());
+    let seen = super::read_profiles(&paths).expect("read");
+    let dev = seen.profiles.get("dev").expect("dev");
+    assert!(dev.contains_key("credential_process") && dev.contains_key("aws_session_token"));
     let managed = super::list_managed(&paths).expect("list");
     assert_eq!(managed.len(), 2);
     assert_eq!(
