@@ -48,6 +48,10 @@
 //!   after (or removes) the last line: then the old last line gets a line
 //!   ending and the file ends with one.
 //! - New keys are written as `key = value`, whatever spacing the file uses.
+//! - botocore (AWS CLI, boto3) does not strip inline comments from values:
+//!   it reads `region = eu-west-1 # home` as `eu-west-1 # home`, where the
+//!   SDK rules read `eu-west-1`. `set` keeps such a comment (the file already
+//!   meant that to botocore) and never writes one itself.
 //! - Removing a section can leave a different number of blank lines than a
 //!   human would: it drops the blank lines before the section when the
 //!   section was followed by a blank line or by the end of the file.
