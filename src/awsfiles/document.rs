@@ -279,6 +279,21 @@ fn canonical(inner: &str) -> String {
     }
 }
 
+/// Whether a header's inner text names `want` (already canonical), without
+/// allocating.
+fn same_name(inner: &str, want: &str) -> bool {
+    match inner.find(WS) {
+        None => inner == want,
+        Some(i) => {
+            let (word, rest) = (&inner[..i], inner[i..].trim_matches(WS));
+            want.len() == word.len() + 1 + rest.len()
+                && want.starts_with(word)
+                && want[word.len()..].starts_with(' ')
+                && want.ends_with(rest)
+        }
+    }
+}
+
 /// Names of profiles, sso-sessions and properties: what the SDKs accept.
 pub fn is_valid_name(name: &str) -> bool {
     !name.is_empty()
@@ -606,12 +621,25 @@ impl Document {
     /// The one section named `section`; an error if it appears twice.
     fn find(&self, section: &str) -> Result<Option<Span>, Error> {
         let want = canonical(section);
-        let found: Vec<Span> = self
-            .spans_all()
-            .into_iter()
-            .filter(|(n, _)| *n == want)
-            .map(|(_, s)| s)
-            .collect();
+        // One pass without allocating a name per section: this runs for every
+        // edit, and credentials files can hold thousands of profiles.
+        let mut found: Vec<Span> = Vec::new();
+        let mut in_match = false;
+        for (i, l) in self.lines.iter().enumerate() {
+            if !l.text.starts_with('[') || kind(&l.text) != Kind::Header {
+                continue;
+            }
+            if in_match && let Some(last) = found.last_mut() {
+                last.end = i;
+            }
+            in_match = header_inner(&l.text).is_ok_and(|inner| same_name(inner, &want));
+            if in_match {
+                found.push(Span {
+                    header: i,
+                    end: self.lines.len(),
+                });
+            }
+        }
         match found.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some(*one)),
@@ -994,6 +1022,29 @@ mod tests {
             "aws_secret_access_key = <redacted> # c"
         );
         assert_eq!(redact_line("region = eu"), "region = eu");
+    }
+
+    #[test]
+    fn same_name_agrees_with_canonical() {
+        let names = [
+            "dev",
+            "profile dev",
+            "profile\t dev",
+            "profile devx",
+            "profiledev",
+            "a b c",
+            "a  b\tc",
+        ];
+        for inner in names {
+            for want in names {
+                let want = canonical(want);
+                assert_eq!(
+                    same_name(inner, &want),
+                    canonical(inner) == want,
+                    "{inner:?} {want:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -587,3 +587,48 @@ fn install_dry_run_returns_diffs_and_writes_nothing_then_second_install_is_uncha
     let again = install_credential_process(&paths, &req, &opts, &mut |_| {}).expect("again");
     assert!(!again.changed() && again.credentials.is_none());
 }
+
+#[test]
+fn error_messages_name_the_file_line_and_next_step() {
+    let p = Path::new("/home/u/.aws/credentials");
+    let parse = Document::parse("[dev]\nkey : value\n")
+        .validate()
+        .expect_err("invalid")
+        .with_path(p);
+    assert_eq!(
+        parse.to_string(),
+        "/home/u/.aws/credentials:2: expected an '=' sign defining a property"
+    );
+    let dup = Document::parse("[dev]\n[dev]\n")
+        .set("dev", "k", "v")
+        .expect_err("dup")
+        .with_path(p);
+    assert_eq!(
+        dup.to_string(),
+        "/home/u/.aws/credentials: section [dev] appears more than once (lines 1, 2); botocore refuses such files: merge them by hand, then retry"
+    );
+    let statik = Error::StaticKeys {
+        path: p.into(),
+        profile: "dev".into(),
+    };
+    assert_eq!(
+        statik.to_string(),
+        "/home/u/.aws/credentials: profile [dev] holds static keys not written by aws-cli-oidc; they may be long-lived keys: pass --force to overwrite them"
+    );
+    let shadow = Error::ShadowingKeys {
+        path: p.into(),
+        profile: "dev".into(),
+    };
+    assert_eq!(
+        shadow.to_string(),
+        "/home/u/.aws/credentials: profile [dev] holds static keys, so botocore would use them and never call credential_process: pass --force to remove them"
+    );
+    let value = Document::default()
+        .set("dev", "aws_session_token", "abc #def")
+        .expect_err("comment");
+    assert_eq!(
+        value.to_string(),
+        "refusing to write key aws_session_token: the value holds '#' or ';' at its start or after whitespace (an inline comment), which the AWS file format cannot hold"
+    );
+    assert!(!value.to_string().contains("abc"));
+}
