@@ -486,3 +486,24 @@ print(json.dumps({
         "AKIASTATIC"
     );
 }
+
+#[test]
+fn dangling_relative_symlink_gets_its_target_created() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    fs::create_dir(tmp.path().join("store")).expect("mkdir");
+    let link = tmp.path().join("credentials");
+    symlink("store/aws-credentials", &link).expect("symlink");
+    assert!(set(&link, "dev", "k", "v").expect("write"));
+    assert!(
+        fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+    let real = tmp.path().join("store/aws-credentials");
+    assert_eq!(fs::read_to_string(&real).expect("read"), "[dev]\nk = v\n");
+    assert_eq!(
+        fs::metadata(&real).expect("meta").permissions().mode() & 0o777,
+        0o600
+    );
+}
