@@ -48,6 +48,10 @@
 //!   after (or removes) the last line: then the old last line gets a line
 //!   ending and the file ends with one.
 //! - New keys are written as `key = value`, whatever spacing the file uses.
+//! - botocore (AWS CLI, boto3) does not strip inline comments from values:
+//!   it reads `region = eu-west-1 # home` as `eu-west-1 # home`, where the
+//!   SDK rules read `eu-west-1`. `set` keeps such a comment (the file already
+//!   meant that to botocore) and never writes one itself.
 //! - Removing a section can leave a different number of blank lines than a
 //!   human would: it drops the blank lines before the section when the
 //!   section was followed by a blank line or by the end of the file.
@@ -117,20 +121,89 @@ fn kind(text: &str) -> Kind {
 }
 
 /// A parsed AWS config or credentials file that renders back byte for byte.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// `Debug` shows only its size: the text may hold secret keys.
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Document {
     bom: bool,
     lines: Vec<Line>,
 }
 
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("bom", &self.bom)
+            .field("lines", &self.lines.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Keys whose values are secrets: never shown in diffs or `Debug` output.
+pub const SECRET_KEYS: [&str; 3] = [
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_security_token",
+];
+
+fn is_secret_key(key: &str) -> bool {
+    SECRET_KEYS
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(key.trim_matches(WS)))
+}
+
+/// A line with the value of a secret key replaced by `<redacted>`, for
+/// showing a diff to the user; other lines are returned as they are.
+pub fn redact_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if kind(text) == Kind::Entry
+        && let Ok(p) = entry_parts(text)
+        && is_secret_key(&text[..p.key_end])
+        && p.value_end > p.value_start
+    {
+        return format!(
+            "{}<redacted>{}",
+            &text[..p.value_start],
+            &text[p.value_end..]
+        )
+        .into();
+    }
+    text.into()
+}
+
 /// The profiles (and sso-sessions) a reader sees in one file or in both.
-/// Property keys are lowercased; later definitions win.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Property keys are lowercased; later definitions win. `Debug` redacts the
+/// values of [`SECRET_KEYS`].
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Profiles {
     /// Profile name to properties.
     pub profiles: BTreeMap<String, BTreeMap<String, String>>,
     /// `[sso-session NAME]` sections of the config file.
     pub sso_sessions: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl std::fmt::Debug for Profiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |m: &BTreeMap<String, BTreeMap<String, String>>| {
+            m.iter()
+                .map(|(n, props)| {
+                    let props: BTreeMap<&str, &str> = props
+                        .iter()
+                        .map(|(k, v)| {
+                            let v = if is_secret_key(k) {
+                                "<redacted>"
+                            } else {
+                                v.as_str()
+                            };
+                            (k.as_str(), v)
+                        })
+                        .collect();
+                    format!("{n}: {props:?}")
+                })
+                .collect::<Vec<_>>()
+        };
+        f.debug_struct("Profiles")
+            .field("profiles", &shown(&self.profiles))
+            .field("sso_sessions", &shown(&self.sso_sessions))
+            .finish()
+    }
 }
 
 impl Profiles {
@@ -203,6 +276,21 @@ fn canonical(inner: &str) -> String {
     match inner.find(WS) {
         Some(i) => format!("{} {}", &inner[..i], inner[i..].trim_matches(WS)),
         None => inner.to_string(),
+    }
+}
+
+/// Whether a header's inner text names `want` (already canonical), without
+/// allocating.
+fn same_name(inner: &str, want: &str) -> bool {
+    match inner.find(WS) {
+        None => inner == want,
+        Some(i) => {
+            let (word, rest) = (&inner[..i], inner[i..].trim_matches(WS));
+            want.len() == word.len() + 1 + rest.len()
+                && want.starts_with(word)
+                && want[word.len()..].starts_with(' ')
+                && want.ends_with(rest)
+        }
     }
 }
 
@@ -294,8 +382,9 @@ struct Span {
     end: usize,
 }
 
-/// One property of a section as the reader sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One property of a section as the reader sees it. `Debug` redacts the
+/// values of [`SECRET_KEYS`].
+#[derive(Clone, PartialEq, Eq)]
 pub struct Property {
     /// The key as written.
     pub key: String,
@@ -303,6 +392,21 @@ pub struct Property {
     pub value: String,
     /// 1-based line number of the key.
     pub line: usize,
+}
+
+impl std::fmt::Debug for Property {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = if is_secret_key(&self.key) {
+            "<redacted>"
+        } else {
+            &self.value
+        };
+        f.debug_struct("Property")
+            .field("key", &self.key)
+            .field("value", &value)
+            .field("line", &self.line)
+            .finish()
+    }
 }
 
 struct RawSection {
@@ -517,12 +621,25 @@ impl Document {
     /// The one section named `section`; an error if it appears twice.
     fn find(&self, section: &str) -> Result<Option<Span>, Error> {
         let want = canonical(section);
-        let found: Vec<Span> = self
-            .spans_all()
-            .into_iter()
-            .filter(|(n, _)| *n == want)
-            .map(|(_, s)| s)
-            .collect();
+        // One pass without allocating a name per section: this runs for every
+        // edit, and credentials files can hold thousands of profiles.
+        let mut found: Vec<Span> = Vec::new();
+        let mut in_match = false;
+        for (i, l) in self.lines.iter().enumerate() {
+            if !l.text.starts_with('[') || kind(&l.text) != Kind::Header {
+                continue;
+            }
+            if in_match && let Some(last) = found.last_mut() {
+                last.end = i;
+            }
+            in_match = header_inner(&l.text).is_ok_and(|inner| same_name(inner, &want));
+            if in_match {
+                found.push(Span {
+                    header: i,
+                    end: self.lines.len(),
+                });
+            }
+        }
         match found.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some(*one)),
@@ -889,6 +1006,45 @@ mod tests {
             assert!(d.remove_section("b").unwrap());
         });
         assert_eq!(out, "[a]\nx=1\n");
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_and_redacted_lines() {
+        let d = Document::parse("[a]\naws_secret_access_key = SECRETVALUE # c\nregion = eu\n");
+        assert!(!format!("{d:?}").contains("SECRETVALUE"));
+        let p = d.profiles(FileKind::Credentials).unwrap();
+        assert!(!format!("{p:?}").contains("SECRETVALUE"));
+        assert!(format!("{p:?}").contains("eu"));
+        let props = d.properties("a").unwrap().unwrap();
+        assert!(!format!("{props:?}").contains("SECRETVALUE"));
+        assert_eq!(
+            redact_line("aws_secret_access_key = SECRETVALUE # c"),
+            "aws_secret_access_key = <redacted> # c"
+        );
+        assert_eq!(redact_line("region = eu"), "region = eu");
+    }
+
+    #[test]
+    fn same_name_agrees_with_canonical() {
+        let names = [
+            "dev",
+            "profile dev",
+            "profile\t dev",
+            "profile devx",
+            "profiledev",
+            "a b c",
+            "a  b\tc",
+        ];
+        for inner in names {
+            for want in names {
+                let want = canonical(want);
+                assert_eq!(
+                    same_name(inner, &want),
+                    canonical(inner) == want,
+                    "{inner:?} {want:?}"
+                );
+            }
+        }
     }
 
     #[test]

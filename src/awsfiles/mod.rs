@@ -21,9 +21,9 @@ pub use location::{AwsPaths, FileEnv, Platform, locate};
 pub use profiles::{
     InstallOutcome, InstallRequest, LoginOutcome, LoginWrite, ManagedProfile, ManagedSource,
     UninstallOutcome, credential_process_command, install_credential_process, is_our_command,
-    list_managed, uninstall_credential_process, write_login_credentials,
+    list_managed, read_profiles, uninstall_credential_process, write_login_credentials,
 };
-pub use store::{FileOutcome, StoreOptions, update};
+pub use store::{FileOutcome, StoreOptions, read_document, update};
 
 #[cfg(test)]
 mod tests;

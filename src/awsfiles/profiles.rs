@@ -8,7 +8,7 @@ use std::path::Path;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::document::{Document, FileKind, check_profile_name};
+use super::document::{Document, FileKind, Profiles, check_profile_name};
 use super::error::Error;
 use super::location::{AwsPaths, Platform};
 use super::store::{FileOutcome, StoreOptions, read_document, update};
@@ -436,6 +436,24 @@ pub fn list_managed(paths: &AwsPaths) -> Result<Vec<ManagedProfile>, Error> {
         }
     }
     Ok(out)
+}
+
+/// The profiles an AWS SDK would see in the two files (a missing file reads
+/// as empty; the credentials file wins for a property set in both).
+pub fn read_profiles(paths: &AwsPaths) -> Result<Profiles, Error> {
+    let config = match read_document(&paths.config)? {
+        Some(doc) => doc
+            .profiles(FileKind::Config)
+            .map_err(|e| e.with_path(&paths.config))?,
+        None => Profiles::default(),
+    };
+    let credentials = match read_document(&paths.credentials)? {
+        Some(doc) => doc
+            .profiles(FileKind::Credentials)
+            .map_err(|e| e.with_path(&paths.credentials))?,
+        None => Profiles::default(),
+    };
+    Ok(Profiles::merge(config, credentials))
 }
 
 /// The section that holds `profile` in a document of the given kind.

@@ -21,7 +21,7 @@ use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::document::Document;
+use super::document::{Document, redact_line};
 use super::error::Error;
 
 /// How an update behaves.
@@ -331,7 +331,8 @@ pub fn update<T>(
 }
 
 /// A unified diff (`---`/`+++` headers, one hunk with three lines of
-/// context) between two texts; empty when they are equal. Edits touch one
+/// context) between two texts; empty when they are equal. Values of secret
+/// keys show as `<redacted>`. Edits touch one
 /// region of a file, so one hunk spanning the first to the last changed line
 /// is exact enough and keeps this dependency-free.
 pub fn unified_diff(old: &str, new: &str, path: &Path, created: bool) -> String {
@@ -373,7 +374,9 @@ pub fn unified_diff(old: &str, new: &str, path: &Path, created: bool) -> String 
     ));
     let mut line = |mark: char, l: &str| {
         out.push(mark);
-        out.push_str(l.trim_end_matches('\n').trim_end_matches('\r'));
+        out.push_str(&redact_line(
+            l.trim_end_matches('\n').trim_end_matches('\r'),
+        ));
         out.push('\n');
         if !l.ends_with('\n') {
             out.push_str("\\ No newline at end of file\n");
@@ -403,6 +406,11 @@ mod tests {
         let d = unified_diff("a\nb\nc\n", "a\nB\nc\n", Path::new("f"), false);
         assert_eq!(d, "--- f\n+++ f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
         assert_eq!(unified_diff("x", "x", Path::new("f"), false), "");
+        let d = unified_diff("", "[a]\naws_session_token = TOKEN\n", Path::new("f"), true);
+        assert!(
+            d.contains("+aws_session_token = <redacted>") && !d.contains("TOKEN"),
+            "{d}"
+        );
     }
 
     #[test]

@@ -488,3 +488,147 @@ proptest! {
         }
     }
 }
+
+fn temp_paths(dir: &Path) -> AwsPaths {
+    AwsPaths {
+        config: dir.join("config"),
+        credentials: dir.join("credentials"),
+    }
+}
+
+#[test]
+fn login_reports_shadowed_credential_process_and_lists_managed_profile() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let paths = temp_paths(tmp.path());
+    std::fs::write(
+        &paths.config,
+        "[profile dev]\ncredential_process = /usr/bin/aws-cli-oidc get-cred -p dev\n",
+    )
+    .expect("seed");
+    let creds = fixture_credentials();
+    let req = LoginWrite {
+        profile: "dev",
+        provider: "keycloak",
+        role_arn: "arn:aws:iam::123456789012:role/dev",
+        credentials: &creds,
+        region: None,
+        force: false,
+    };
+    let out = write_login_credentials(&paths, &req, &StoreOptions::default(), &mut |_| {})
+        .expect("login");
+    assert!(out.shadows_credential_process);
+    assert!(out.credentials.changed && out.credentials.created && out.config.is_none());
+    let seen = super::read_profiles(&paths).expect("read");
+    let dev = seen.profiles.get("dev").expect("dev");
+    assert!(dev.contains_key("credential_process") && dev.contains_key("aws_session_token"));
+    let managed = super::list_managed(&paths).expect("list");
+    assert_eq!(managed.len(), 2);
+    assert_eq!(
+        managed[0].source,
+        super::ManagedSource::Credentials {
+            provider: "keycloak".into(),
+            role_arn: Some("arn:aws:iam::123456789012:role/dev".into()),
+            expires: Some(time::macros::datetime!(2026-11-27 22:00:00 UTC)),
+        }
+    );
+    assert!(matches!(
+        managed[1].source,
+        super::ManagedSource::CredentialProcess { .. }
+    ));
+}
+
+#[test]
+fn install_dry_run_returns_diffs_and_writes_nothing_then_second_install_is_unchanged() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let paths = temp_paths(tmp.path());
+    let creds_text = "[dev]\naws_access_key_id = AKIA\naws_secret_access_key = TOPSECRET\n";
+    std::fs::write(&paths.credentials, creds_text).expect("seed");
+    let req = InstallRequest {
+        profile: "dev",
+        command_line: "/usr/bin/aws-cli-oidc get-cred -p dev",
+        region: Some("eu-west-1"),
+        force: true,
+    };
+    let dry = StoreOptions {
+        dry_run: true,
+        ..Default::default()
+    };
+    let out = install_credential_process(&paths, &req, &dry, &mut |_| {}).expect("dry run");
+    assert!(out.changed());
+    let cfg_diff = out.config.diff.as_deref().expect("config diff");
+    assert!(cfg_diff.starts_with("--- /dev/null\n"), "{cfg_diff}");
+    assert!(cfg_diff.contains("+credential_process = /usr/bin/aws-cli-oidc get-cred -p dev"));
+    let cred_diff = out
+        .credentials
+        .as_ref()
+        .and_then(|c| c.diff.as_deref())
+        .expect("diff");
+    assert!(
+        cred_diff.contains("-aws_secret_access_key = <redacted>"),
+        "{cred_diff}"
+    );
+    assert!(!cred_diff.contains("TOPSECRET"));
+    assert!(!paths.config.exists());
+    assert_eq!(
+        std::fs::read_to_string(&paths.credentials).expect("read"),
+        creds_text
+    );
+
+    let opts = StoreOptions::default();
+    assert!(
+        install_credential_process(&paths, &req, &opts, &mut |_| {})
+            .expect("install")
+            .changed()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&paths.credentials).expect("read"),
+        ""
+    );
+    let again = install_credential_process(&paths, &req, &opts, &mut |_| {}).expect("again");
+    assert!(!again.changed() && again.credentials.is_none());
+}
+
+#[test]
+fn error_messages_name_the_file_line_and_next_step() {
+    let p = Path::new("/home/u/.aws/credentials");
+    let parse = Document::parse("[dev]\nkey : value\n")
+        .validate()
+        .expect_err("invalid")
+        .with_path(p);
+    assert_eq!(
+        parse.to_string(),
+        "/home/u/.aws/credentials:2: expected an '=' sign defining a property"
+    );
+    let dup = Document::parse("[dev]\n[dev]\n")
+        .set("dev", "k", "v")
+        .expect_err("dup")
+        .with_path(p);
+    assert_eq!(
+        dup.to_string(),
+        "/home/u/.aws/credentials: section [dev] appears more than once (lines 1, 2); botocore refuses such files: merge them by hand, then retry"
+    );
+    let statik = Error::StaticKeys {
+        path: p.into(),
+        profile: "dev".into(),
+    };
+    assert_eq!(
+        statik.to_string(),
+        "/home/u/.aws/credentials: profile [dev] holds static keys not written by aws-cli-oidc; they may be long-lived keys: pass --force to overwrite them"
+    );
+    let shadow = Error::ShadowingKeys {
+        path: p.into(),
+        profile: "dev".into(),
+    };
+    assert_eq!(
+        shadow.to_string(),
+        "/home/u/.aws/credentials: profile [dev] holds static keys, so botocore would use them and never call credential_process: pass --force to remove them"
+    );
+    let value = Document::default()
+        .set("dev", "aws_session_token", "abc #def")
+        .expect_err("comment");
+    assert_eq!(
+        value.to_string(),
+        "refusing to write key aws_session_token: the value holds '#' or ';' at its start or after whitespace (an inline comment), which the AWS file format cannot hold"
+    );
+    assert!(!value.to_string().contains("abc"));
+}

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod awsfiles_store;
 mod completion;
 mod e2e_aws_cli;
 mod e2e_get_cred;
