@@ -18,7 +18,10 @@
 //!   `AssumeRoleWithSAML`) and endpoint resolution.
 //! - [`awsfiles`]: the format-preserving editor and safe store for
 //!   `~/.aws/credentials` and `~/.aws/config`.
+//! - [`cache`]: the secret stores (keyring or 0600 files) holding refresh
+//!   tokens and cached AWS credentials, and the per-provider lock.
 //! - [`federation`]: composes the above into "log in, get credentials".
+//! - [`session`]: the policy: cache hit, silent refresh, single-flight login.
 //! - [`output`]: renders credentials as shell exports or credential_process JSON.
 #![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -32,4 +35,5 @@ pub mod oidc;
 pub mod output;
 pub mod saml;
 pub mod secret;
+pub mod session;
 pub mod sts;

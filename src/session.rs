@@ -196,9 +196,9 @@ fn renew(
         fx,
     ) {
         Ok(grant) => grant,
-        Err(federation::Error::Oidc(oidc::Error::TokenEndpoint { error: Some(code), .. }))
-            if code == "invalid_grant" =>
-        {
+        Err(federation::Error::Oidc(oidc::Error::TokenEndpoint {
+            error: Some(code), ..
+        })) if code == "invalid_grant" => {
             // Expired or revoked: it will never work again.
             let _ = cache::delete_entry(store, &cache::refresh_token_key(&cfg.name));
             (fx.notice)(&format!(
@@ -226,7 +226,9 @@ fn renew(
             (fx.notice)(&format!("could not store the rotated refresh token: {e}"));
         }
     }
-    Ok(Some(federation::federate(cfg, plan.req, duration, &grant, fx)?))
+    Ok(Some(federation::federate(
+        cfg, plan.req, duration, &grant, fx,
+    )?))
 }
 
 fn save_refresh_token(

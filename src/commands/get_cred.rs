@@ -1,4 +1,4 @@
-//! `get-cred`: log in and print credentials.
+//! `get-cred`: log in (or answer from the cache with `-s`) and print credentials.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use aws_cli_oidc::output::{self, Format};
 
-use super::Ctx;
+use super::{Ctx, Want};
 use crate::cli::{GetCredArgs, OutputFormat};
 
 pub fn run(ctx: &Ctx, mut args: GetCredArgs) -> Result<ExitCode> {
@@ -14,17 +14,27 @@ pub fn run(ctx: &Ctx, mut args: GetCredArgs) -> Result<ExitCode> {
         args.target.provider = args.provider_positional.take();
     }
     let cfg = ctx.provider(&args.target)?;
-    if args.use_secret {
-        ctx.ui
-            .debug("-s: the credential cache is not implemented yet; logging in");
+    let mut hint = format!("aws-cli-oidc get-cred -p {}", cfg.name);
+    if let Some(role) = &args.target.role {
+        hint.push_str(&format!(" -r {role}"));
     }
-    let outcome = ctx.login(&cfg, &args.target, args.no_browser)?;
+    hint.push_str(" -s -j  (once, in a terminal)");
+    let want = Want {
+        use_cache: args.use_secret,
+        allow_refresh: true,
+        allow_login: true,
+        // Without -s the store only keeps the refresh token; a missing
+        // keyring must not break the Go tool's plain get-cred.
+        store_required: args.use_secret,
+        login_hint: hint,
+    };
+    let got = ctx.obtain(&cfg, &args.target, &want, args.no_browser)?;
     let format = if args.json {
         Format::Json
     } else {
         format_of(args.format.unwrap_or(OutputFormat::Sh))
     };
-    let text = output::render(&outcome.credentials, format);
+    let text = output::render(&got.credentials, format);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())

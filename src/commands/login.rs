@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use aws_cli_oidc::awsfiles::profiles::{LoginWrite, format_expiry, write_login_credentials};
 use aws_cli_oidc::awsfiles::{StoreOptions, document::check_profile_name};
 
-use super::Ctx;
+use super::{Ctx, Want};
 use crate::cli::LoginArgs;
 
 pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
@@ -20,7 +20,16 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     check_profile_name(profile)?;
     let cfg = ctx.provider(&args.target)?;
     let paths = ctx.aws_paths()?;
-    let outcome = ctx.login(&cfg, &args.target, args.no_browser)?;
+    // An explicit login always goes to the browser; it stores the refresh
+    // token so `refresh` can renew this profile later.
+    let want = Want {
+        use_cache: false,
+        allow_refresh: false,
+        allow_login: true,
+        store_required: false,
+        login_hint: String::new(),
+    };
+    let outcome = ctx.obtain(&cfg, &args.target, &want, args.no_browser)?;
     let write = LoginWrite {
         profile,
         provider: &cfg.name,

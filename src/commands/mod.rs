@@ -5,6 +5,7 @@
 mod clear_secret;
 mod get_cred;
 mod install_profile;
+mod lazy_client;
 mod login;
 mod refresh;
 mod setup;
@@ -16,13 +17,30 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use aws_cli_oidc::awsfiles::location::{self, AwsPaths, FileEnv, Platform};
+use aws_cli_oidc::cache::{DEFAULT_PROBE_TIMEOUT, Opened, StoreChoice, open_store};
 use aws_cli_oidc::config::{ConfigFile, ProviderConfig};
-use aws_cli_oidc::federation::{self, Effects, Outcome};
-use aws_cli_oidc::http::client::{NetworkSettings, UreqClient};
+use aws_cli_oidc::federation::{self, Effects};
+use aws_cli_oidc::http::client::NetworkSettings;
+use aws_cli_oidc::session::{self, Obtained, Plan, Source};
 use aws_cli_oidc::sts::EndpointEnv;
 
 use crate::cli::{Cli, Command, TargetArgs};
+use lazy_client::LazyClient;
 pub use ui::Ui;
+
+/// What a command wants from the session policy.
+pub struct Want {
+    /// Read and write AWS credentials in the cache (`-s`).
+    pub use_cache: bool,
+    /// Renew silently with the stored refresh token.
+    pub allow_refresh: bool,
+    /// An interactive login is acceptable.
+    pub allow_login: bool,
+    /// Fail when the secret store cannot be opened.
+    pub store_required: bool,
+    /// What to suggest when a login is needed but impossible.
+    pub login_hint: String,
+}
 
 /// A snapshot of the environment variables we read, taken once.
 #[derive(Debug, Clone, Default)]
@@ -129,10 +147,10 @@ impl Ctx<'_> {
         Ok(file.provider(name)?)
     }
 
-    /// HTTP clients for the provider and for STS. Both honour the proxy
+    /// Network settings for the provider and for STS. Both honour the proxy
     /// variables and `AWS_CA_BUNDLE`/`ca_bundle`; only the provider's gets the
     /// mTLS client certificate and `client_auth_ca`.
-    fn http_clients(&self, cfg: &ProviderConfig) -> Result<(UreqClient, UreqClient)> {
+    fn network_settings(&self, cfg: &ProviderConfig) -> (NetworkSettings, NetworkSettings) {
         let mut bundles: Vec<PathBuf> = cfg
             .ca_bundle
             .iter()
@@ -153,23 +171,57 @@ impl Ctx<'_> {
             insecure_skip_verify: cfg.insecure_skip_verify,
             ..NetworkSettings::default()
         };
-        if cfg.insecure_skip_verify {
-            self.ui.warn(&format!(
-                "insecure_skip_verify is true for provider {:?}: TLS certificates of the identity provider are NOT verified; set it to false and use ca_bundle instead",
-                cfg.name
-            ));
-        }
-        Ok((UreqClient::new(&idp)?, UreqClient::new(&sts)?))
+        (idp, sts)
     }
 
-    /// Run the browser login and federation for `target`.
-    fn login(
+    /// The secret store for `cfg`. Its one-time notice (the `auto` fallback
+    /// to files) goes to stderr. With `required` false a store that cannot
+    /// be opened is only mentioned with `-v`.
+    fn secret_store(&self, cfg: &ProviderConfig, required: bool) -> Result<Option<Opened>> {
+        let config_dir = self.config_dir()?;
+        let opened = StoreChoice::from_config(cfg.secret_store.as_deref())
+            .and_then(|choice| open_store(choice, &config_dir, DEFAULT_PROBE_TIMEOUT));
+        match opened {
+            Ok(opened) => {
+                if let Some(notice) = &opened.notice {
+                    self.ui.warn(notice);
+                }
+                Ok(Some(opened))
+            }
+            Err(e) if required => {
+                Err(anyhow::Error::new(e)
+                    .context(format!("secret store of provider {:?}", cfg.name)))
+            }
+            Err(e) => {
+                self.ui.debug(&format!(
+                    "no secret store; the refresh token will not be kept: {e}"
+                ));
+                Ok(None)
+            }
+        }
+    }
+
+    /// Obtain credentials for `target` by the session policy (cache, then
+    /// refresh token, then an interactive login, as `want` allows).
+    fn obtain(
         &self,
         cfg: &ProviderConfig,
         target: &TargetArgs,
+        want: &Want,
         no_browser: bool,
-    ) -> Result<Outcome> {
-        let (idp, sts) = self.http_clients(cfg)?;
+    ) -> Result<Obtained> {
+        let opened = self.secret_store(cfg, want.store_required)?;
+        let (idp_settings, sts_settings) = self.network_settings(cfg);
+        let warn_insecure = || {
+            if cfg.insecure_skip_verify {
+                self.ui.warn(&format!(
+                    "insecure_skip_verify is true for provider {:?}: TLS certificates of the identity provider are NOT verified; set it to false and use ca_bundle instead",
+                    cfg.name
+                ));
+            }
+        };
+        let idp = LazyClient::new(idp_settings, &warn_insecure);
+        let sts = LazyClient::new(sts_settings, &|| {});
         let req = federation::Request {
             role_arn: target.role.clone(),
             duration: target.max_duration,
@@ -187,16 +239,41 @@ impl Ctx<'_> {
             notice: &mut notice,
             now: time::OffsetDateTime::now_utc(),
         };
-        ui.debug(&format!(
-            "provider {:?}: discovering {}",
-            cfg.name, cfg.metadata_url
-        ));
-        let outcome = federation::login(cfg, &req, &mut fx)?;
-        ui.info(&format!(
-            "assumed {} until {}",
-            outcome.role_arn,
-            aws_cli_oidc::output::rfc3339_utc(outcome.credentials.expiration)
-        ));
-        Ok(outcome)
+        let config_dir = self.config_dir()?;
+        let locks = aws_cli_oidc::cache::locks_dir(&config_dir);
+        let plan = Plan {
+            cfg,
+            req: &req,
+            store: opened
+                .as_ref()
+                .map(|o| o.store.as_ref() as &dyn aws_cli_oidc::cache::SecretStore),
+            locks_dir: &locks,
+            use_cached_credentials: want.use_cache,
+            allow_refresh: want.allow_refresh,
+            allow_login: want.allow_login && (no_browser || ui::can_reach_person()),
+            login_hint: want.login_hint.clone(),
+        };
+        let mut login = |fx: &mut Effects<'_>| {
+            ui.debug(&format!(
+                "provider {:?}: discovering {}",
+                cfg.name, cfg.metadata_url
+            ));
+            federation::login(cfg, &req, fx)
+        };
+        let got = session::obtain(&plan, &mut fx, &mut login)?;
+        match got.source {
+            Source::Cache => ui.debug(&format!("cache hit for {}", got.role_arn)),
+            Source::Refresh | Source::Login => ui.info(&format!(
+                "{} {} until {}",
+                if got.source == Source::Refresh {
+                    "renewed"
+                } else {
+                    "assumed"
+                },
+                got.role_arn,
+                aws_cli_oidc::output::rfc3339_utc(got.credentials.expiration)
+            )),
+        }
+        Ok(got)
     }
 }

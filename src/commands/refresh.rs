@@ -1,12 +1,147 @@
-//! `refresh`.
+//! `refresh`: renew the credentials-file profiles that `login` wrote, with
+//! the stored refresh tokens. Never opens a browser and never prompts, so it
+//! can run from cron; quiet when there is nothing to do.
+//!
+//! Exit codes: 0 every profile is fresh; 3 at least one needs an
+//! interactive login (stderr lists the commands); 1 any other error.
 
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
+use aws_cli_oidc::awsfiles::StoreOptions;
+use aws_cli_oidc::awsfiles::profiles::{
+    LoginWrite, ManagedSource, format_expiry, list_managed, write_login_credentials,
+};
+use aws_cli_oidc::config::ConfigFile;
+use aws_cli_oidc::session;
 
-use super::Ctx;
-use crate::cli::RefreshArgs;
+use super::{Ctx, Want};
+use crate::cli::{RefreshArgs, TargetArgs};
 
-pub fn run(_ctx: &Ctx, _args: RefreshArgs) -> Result<ExitCode> {
-    bail!("refresh is not implemented yet")
+/// Exit code when a profile can only be renewed by an interactive login.
+const NEEDS_LOGIN: u8 = 3;
+
+pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
+    ctx.ui.set_quiet(args.quiet);
+    let paths = ctx.aws_paths()?;
+    let managed = list_managed(&paths)?;
+    let now = time::OffsetDateTime::now_utc();
+    let window = time::Duration::minutes(i64::from(args.within));
+    let mut config = None;
+    let (mut failures, mut logins) = (0usize, Vec::new());
+
+    for name in &args.profiles {
+        let ours = managed
+            .iter()
+            .any(|m| &m.profile == name && matches!(m.source, ManagedSource::Credentials { .. }));
+        if !ours {
+            ctx.ui.warn(&format!(
+                "profile {name:?} in {} was not written by `aws-cli-oidc login` (no x_aws_cli_oidc_provider key); nothing to refresh",
+                paths.credentials.display()
+            ));
+            failures += 1;
+        }
+    }
+    for m in &managed {
+        let ManagedSource::Credentials {
+            provider,
+            role_arn,
+            expires,
+        } = &m.source
+        else {
+            continue;
+        };
+        if !args.profiles.is_empty() && !args.profiles.contains(&m.profile) {
+            continue;
+        }
+        if expires.is_some_and(|e| e - now > window) {
+            continue;
+        }
+        let relogin = format!(
+            "aws-cli-oidc login --profile {} -p {}{}",
+            m.profile,
+            provider,
+            role_arn
+                .as_deref()
+                .map(|r| format!(" -r {r}"))
+                .unwrap_or_default()
+        );
+        if config.is_none() {
+            config = Some(ConfigFile::load(&ctx.config_dir()?)?);
+        }
+        let Some(file) = &config else { continue };
+        let cfg = match file.provider(provider) {
+            Ok(cfg) => cfg,
+            Err(e) => {
+                ctx.ui.warn(&format!("profile {}: {e}", m.profile));
+                failures += 1;
+                continue;
+            }
+        };
+        let target = TargetArgs {
+            provider: Some(provider.clone()),
+            role: role_arn.clone(),
+            max_duration: None,
+        };
+        let want = Want {
+            use_cache: false,
+            allow_refresh: true,
+            allow_login: false,
+            store_required: false,
+            login_hint: relogin.clone(),
+        };
+        let got = match ctx.obtain(&cfg, &target, &want, true) {
+            Ok(got) => got,
+            Err(e)
+                if e.downcast_ref::<session::Error>()
+                    .is_some_and(session::Error::needs_login) =>
+            {
+                logins.push(relogin);
+                continue;
+            }
+            Err(e) => {
+                ctx.ui.warn(&format!("profile {}: {e:#}", m.profile));
+                failures += 1;
+                continue;
+            }
+        };
+        let write = LoginWrite {
+            profile: &m.profile,
+            provider,
+            role_arn: &got.role_arn,
+            credentials: &got.credentials,
+            region: None,
+            force: false,
+        };
+        match write_login_credentials(
+            &paths,
+            &write,
+            &StoreOptions::default(),
+            &mut ctx.on_lock_wait(),
+        ) {
+            Ok(_) => ctx.ui.info(&format!(
+                "renewed profile {} until {}",
+                m.profile,
+                format_expiry(got.credentials.expiration)
+            )),
+            Err(e) => {
+                ctx.ui.warn(&format!("profile {}: {e}", m.profile));
+                failures += 1;
+            }
+        }
+    }
+
+    if !logins.is_empty() {
+        ctx.ui.warn("these profiles need an interactive login:");
+        for cmd in &logins {
+            eprintln!("    {cmd}");
+        }
+    }
+    Ok(if failures > 0 {
+        ExitCode::FAILURE
+    } else if !logins.is_empty() {
+        ExitCode::from(NEEDS_LOGIN)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

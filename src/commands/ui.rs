@@ -12,6 +12,7 @@ use aws_cli_oidc::saml::RolePair;
 /// Where messages go, and how much of them.
 pub struct Ui {
     verbosity: u8,
+    quiet: std::cell::Cell<bool>,
 }
 
 fn tty() -> Option<File> {
@@ -22,10 +23,29 @@ fn tty() -> Option<File> {
         .ok()
 }
 
+/// Whether an interactive login can reach a person: a browser we can
+/// launch, or a terminal to show the URL on. botocore gives a
+/// credential_process neither stdin nor a visible stderr, so this decides
+/// between a login and an immediate "run this command" error.
+pub fn can_reach_person() -> bool {
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    if set("BROWSER") || tty().is_some() {
+        return true;
+    }
+    let ssh = set("SSH_CONNECTION") || set("SSH_TTY");
+    if cfg!(any(target_os = "macos", target_os = "windows")) {
+        return !ssh;
+    }
+    !ssh && (set("DISPLAY") || set("WAYLAND_DISPLAY"))
+}
+
 impl Ui {
     /// `verbosity` is the count of `-v`.
     pub fn new(verbosity: u8) -> Ui {
-        Ui { verbosity }
+        Ui {
+            verbosity,
+            quiet: std::cell::Cell::new(false),
+        }
     }
 
     /// Something the user must see (a warning, a result summary).
@@ -33,9 +53,16 @@ impl Ui {
         eprintln!("aws-cli-oidc: {msg}");
     }
 
-    /// Progress worth a line at default verbosity.
+    /// Progress worth a line at default verbosity (not with `--quiet`).
     pub fn info(&self, msg: &str) {
-        eprintln!("aws-cli-oidc: {msg}");
+        if !self.quiet.get() {
+            eprintln!("aws-cli-oidc: {msg}");
+        }
+    }
+
+    /// Suppress [`Ui::info`] (cron wants silence when all is well).
+    pub fn set_quiet(&self, quiet: bool) {
+        self.quiet.set(quiet);
     }
 
     /// Detail shown with `-v`. Callers pass no secrets.

@@ -357,7 +357,7 @@ fn leftover_temp_files_are_not_read_as_data() {
     assert_eq!(doc.get("a", "k").expect("get").as_deref(), Some("v"));
 }
 
-/// botocore (when this machine has it) reads the files we wrote the way we
+/// botocore (from the peers' venv, installed by tests/peers/install.sh) reads the files we wrote the way we
 /// meant: profiles, nested `s3`, sso-session, login keys and a quoted
 /// credential_process command line.
 #[test]
@@ -370,15 +370,18 @@ fn botocore_reads_what_we_wrote() {
     use aws_cli_oidc::secret::Secret;
     use aws_cli_oidc::sts::Credentials;
 
-    let has_botocore = Command::new("python3")
+    let python =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/.venv/bin/python");
+    let has_botocore = Command::new(&python)
         .args(["-c", "import botocore"])
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    if !has_botocore {
-        println!("skipped: python3 with botocore is not available");
-        return;
-    }
+    assert!(
+        has_botocore,
+        "{} cannot import botocore: run `bash tests/peers/install.sh`",
+        python.display()
+    );
     let tmp = tempfile::tempdir().expect("tempdir");
     let paths = AwsPaths {
         config: tmp.path().join("config"),
@@ -448,7 +451,7 @@ print(json.dumps({
     "argv": compat_shell_split(cfg["profiles"]["tool"]["credential_process"]),
 }))
 "#;
-    let out = Command::new("python3")
+    let out = Command::new(&python)
         .args(["-c", script])
         .arg(&paths.config)
         .arg(&paths.credentials)
