@@ -116,11 +116,13 @@ pub fn obtain(
     let cached = |store: &dyn SecretStore, now| -> Option<Obtained> {
         let entry = CredentialsEntry::from_json(&store.get(&key).ok()??)?;
         let role_ok = requested_role.is_none_or(|r| r == entry.role_arn);
-        (role_ok && cache::is_fresh(entry.credentials.expiration, now, margin)).then(|| Obtained {
-            credentials: entry.credentials,
-            role_arn: entry.role_arn,
-            source: Source::Cache,
-        })
+        (role_ok && cache::is_fresh(entry.credentials.expiration, now, margin)).then_some(
+            Obtained {
+                credentials: entry.credentials,
+                role_arn: entry.role_arn,
+                source: Source::Cache,
+            },
+        )
     };
     let cache_store = plan.store.filter(|_| plan.use_cached_credentials);
     if let Some(hit) = cache_store.and_then(|s| cached(s, fx.now)) {
