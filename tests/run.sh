@@ -23,3 +23,6 @@ echo "== cargo clippy"
 cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --all-targets --locked
+
+echo "== keyring backend against a real Secret Service"
+bash tests/keyring/run.sh
