@@ -264,7 +264,7 @@ fn oidc_federation(
         hint: "make sure the client is allowed the openid scope",
     })?;
     let session_name = match &cfg.role_session_name {
-        Some(name) => name.clone(),
+        Some(name) => sts::role_session_name(name),
         None => claims
             .and_then(|c| c.role_session_name(cfg.role_session_name_claim.as_deref()))
             .ok_or_else(|| Error::NoSessionName {

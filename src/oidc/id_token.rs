@@ -105,10 +105,9 @@ pub fn validate(
 
 impl IdTokenClaims {
     /// RoleSessionName from `claim` (or else the first of
-    /// `preferred_username`, `email`, `sub`), sanitised to AWS's
-    /// `[\w+=,.@-]{2,64}`: other characters become `-`, the result is cut to
-    /// 64 characters, and a single character is padded with `-`. `None` when
-    /// the claim is absent or empty.
+    /// `preferred_username`, `email`, `sub`), made valid for STS by
+    /// [`crate::sts::role_session_name`]. `None` when the claim is absent or
+    /// empty.
     pub fn role_session_name(&self, claim: Option<&str>) -> Option<String> {
         let value = |name: &str| match self.all.get(name) {
             Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
@@ -121,21 +120,8 @@ impl IdTokenClaims {
                 .iter()
                 .find_map(|n| value(n))?,
         };
-        let mut name: String = raw
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || "_+=,.@-".contains(c) {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .take(64)
-            .collect();
-        if name.len() == 1 {
-            name.push('-');
-        }
-        Some(name)
+        // One sanitiser for every RoleSessionName: STS's rules live in `sts`.
+        Some(crate::sts::role_session_name(&raw))
     }
 }
 
@@ -266,6 +252,9 @@ mod tests {
             Some("J-hn-Doe-admin")
         );
         assert_eq!(c.role_session_name(Some("long")).map(|s| s.len()), Some(64));
-        assert_eq!(c.role_session_name(Some("sub")).as_deref(), Some("x-"));
+        assert_eq!(
+            c.role_session_name(Some("sub")).as_deref(),
+            Some("aws-cli-oidc")
+        );
     }
 }
