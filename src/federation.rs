@@ -1,6 +1,7 @@
 //! Composes config, OIDC, SAML and STS into "log in and get AWS credentials".
 //!
-//! [`login`] runs the browser login; [`federate`] turns tokens from any grant
+//! [`login`] runs the browser login, [`login_device`] the device login
+//! (RFC 8628); [`federate`] turns tokens from any grant
 //! (a fresh login, and later a silent refresh) into AWS credentials, so both
 //! paths share the role, duration and session-name rules. Nothing here prints:
 //! notices and the role prompt are callbacks the command supplies.
@@ -11,6 +12,7 @@ use time::OffsetDateTime;
 
 use crate::config::{FederationType, ProviderConfig};
 use crate::http::HttpClient;
+use crate::oidc::device::DeviceEffects;
 use crate::oidc::{self, ClientCredentials, IdTokenClaims, Metadata, TokenResponse};
 use crate::saml::{self, RoleChoice, RolePair};
 use crate::secret::Secret;
@@ -153,6 +155,36 @@ pub fn login(cfg: &ProviderConfig, req: &Request, fx: &mut Effects<'_>) -> Resul
         failure_redirect_url: cfg.failure_redirect_url.as_deref(),
     };
     let result = oidc::browser_login(fx.idp_http, &login_req, fx.open_url, fx.now)?;
+    federate(
+        cfg,
+        req,
+        duration,
+        &metadata,
+        result.tokens,
+        Some(&result.claims),
+        fx,
+    )
+}
+
+/// Run the device login (RFC 8628) and federate, like [`login`] but with no
+/// loopback listener: for machines where no browser can reach one.
+///
+/// `metadata` is the provider's discovery document when the caller already
+/// fetched it (to choose this flow); `None` discovers it here.
+pub fn login_device(
+    cfg: &ProviderConfig,
+    req: &Request,
+    metadata: Option<Metadata>,
+    fx: &mut Effects<'_>,
+    device: &mut DeviceEffects<'_>,
+) -> Result<Outcome, Error> {
+    let duration = resolve_duration(cfg, req)?;
+    let metadata = match metadata {
+        Some(metadata) => metadata,
+        None => oidc::discover(fx.idp_http, &cfg.metadata_url)?,
+    };
+    let client = client_credentials(cfg);
+    let result = oidc::device::device_login(fx.idp_http, &metadata, &client, &cfg.scopes, device)?;
     federate(
         cfg,
         req,
