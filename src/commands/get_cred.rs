@@ -18,7 +18,7 @@ pub fn run(ctx: &Ctx, mut args: GetCredArgs) -> Result<ExitCode> {
         ctx.ui
             .debug("-s: the credential cache is not implemented yet; logging in");
     }
-    let outcome = ctx.login(&cfg, &args.target, args.no_browser)?;
+    let outcome = ctx.login(&cfg, &args.target, args.no_browser, args.device)?;
     let format = if args.json {
         Format::Json
     } else {

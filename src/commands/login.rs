@@ -20,7 +20,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     check_profile_name(profile)?;
     let cfg = ctx.provider(&args.target)?;
     let paths = ctx.aws_paths()?;
-    let outcome = ctx.login(&cfg, &args.target, args.no_browser)?;
+    let outcome = ctx.login(&cfg, &args.target, args.no_browser, args.device)?;
     let write = LoginWrite {
         profile,
         provider: &cfg.name,

@@ -8,6 +8,7 @@ mod install_profile;
 mod login;
 mod refresh;
 mod setup;
+mod spinner;
 mod status;
 mod ui;
 
@@ -162,22 +163,80 @@ impl Ctx<'_> {
         Ok((UreqClient::new(&idp)?, UreqClient::new(&sts)?))
     }
 
-    /// Run the browser login and federation for `target`.
+    /// Run the login and federation for `target`. The device login (RFC
+    /// 8628) is used with `--device`, or when no browser can be used here
+    /// (SSH, a container, no display) and the provider offers it; the
+    /// loopback browser login otherwise. `--no-browser` keeps the browser
+    /// login (for a fixed loopback_port forwarded with `ssh -L`).
     fn login(
         &self,
         cfg: &ProviderConfig,
         target: &TargetArgs,
         no_browser: bool,
+        device: bool,
     ) -> Result<Outcome> {
+        use aws_cli_oidc::oidc::device::{DeviceEffects, DevicePrompt};
+        use aws_cli_oidc::oidc::headless::{self, BrowserEnv, Os};
+        use spinner::Spinner;
+        use std::cell::RefCell;
+        use std::time::Duration;
+
         let (idp, sts) = self.http_clients(cfg)?;
         let req = federation::Request {
             role_arn: target.role.clone(),
             duration: target.max_duration,
         };
         let ui = &self.ui;
-        let mut open_url = |url: &str| ui.open_login_url(url, no_browser);
-        let mut choose_role = |roles: &[aws_cli_oidc::saml::RolePair]| ui.choose_role(roles);
-        let mut notice = |msg: &str| ui.warn(msg);
+        let container = |path: &str| std::path::Path::new(path).exists();
+        let browser_env = BrowserEnv {
+            ssh_connection: var("SSH_CONNECTION"),
+            ssh_tty: var("SSH_TTY"),
+            display: var("DISPLAY"),
+            wayland_display: var("WAYLAND_DISPLAY"),
+            browser: var("BROWSER"),
+            in_container: var("container").is_some()
+                || container("/.dockerenv")
+                || container("/run/.containerenv"),
+        };
+        let browser_usable = headless::browser_usable(&browser_env, Os::current());
+        ui.debug(&format!(
+            "provider {:?}: discovering {}",
+            cfg.name, cfg.metadata_url
+        ));
+        // Discover here only when the choice of flow depends on the provider;
+        // the browser login discovers by itself.
+        let metadata = if device || (!browser_usable && !no_browser) {
+            Some(aws_cli_oidc::oidc::discover(&idp, &cfg.metadata_url)?)
+        } else {
+            None
+        };
+        let use_device = device
+            || metadata
+                .as_ref()
+                .is_some_and(|m| m.device_authorization_endpoint.is_some());
+        if use_device && !device {
+            ui.info("no browser can be used here (SSH session, container or no display); logging in with a device code instead (--no-browser keeps the browser login)");
+        }
+
+        // The spinner stops before anything else is printed or asked.
+        let spinner: RefCell<Option<Spinner>> = RefCell::new(None);
+        let stop_spinner = || drop(spinner.borrow_mut().take());
+        let mut open_url = |url: &str| {
+            let opened = ui.open_login_url(url, no_browser);
+            *spinner.borrow_mut() = Spinner::start(
+                "waiting for the login in the browser",
+                Duration::from_secs(cfg.login_timeout_seconds),
+            );
+            opened
+        };
+        let mut choose_role = |roles: &[aws_cli_oidc::saml::RolePair]| {
+            stop_spinner();
+            ui.choose_role(roles)
+        };
+        let mut notice = |msg: &str| {
+            stop_spinner();
+            ui.warn(msg)
+        };
         let mut fx = Effects {
             idp_http: &idp,
             sts_http: &sts,
@@ -187,11 +246,32 @@ impl Ctx<'_> {
             notice: &mut notice,
             now: time::OffsetDateTime::now_utc(),
         };
-        ui.debug(&format!(
-            "provider {:?}: discovering {}",
-            cfg.name, cfg.metadata_url
-        ));
-        let outcome = federation::login(cfg, &req, &mut fx)?;
+        let outcome = if use_device {
+            // Like gh: with --device and a browser at hand, open the page too.
+            let open_page = device && browser_usable && !no_browser;
+            let mut on_prompt = |prompt: &DevicePrompt| {
+                spinner::announce(&prompt.to_string());
+                if open_page && let Err(e) = aws_cli_oidc::oidc::open_browser(prompt.browser_url())
+                {
+                    ui.warn(&format!(
+                        "could not launch a browser ({e}); open the URL above by hand"
+                    ));
+                }
+                *spinner.borrow_mut() =
+                    Spinner::start("waiting for the login to be approved", prompt.expires_in);
+            };
+            let mut sleep = |d: Duration| std::thread::sleep(d);
+            let mut now = time::OffsetDateTime::now_utc;
+            let mut device_fx = DeviceEffects {
+                on_prompt: &mut on_prompt,
+                sleep: &mut sleep,
+                now: &mut now,
+            };
+            federation::login_device(cfg, &req, metadata, &mut fx, &mut device_fx)?
+        } else {
+            federation::login(cfg, &req, &mut fx)?
+        };
+        stop_spinner();
         ui.info(&format!(
             "assumed {} until {}",
             outcome.role_arn,
