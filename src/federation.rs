@@ -11,7 +11,8 @@ use time::OffsetDateTime;
 
 use crate::config::{FederationType, ProviderConfig};
 use crate::http::HttpClient;
-use crate::oidc::{self, ClientCredentials, IdTokenClaims, TokenResponse};
+use crate::oidc::device::DeviceEffects;
+use crate::oidc::{self, ClientCredentials, IdTokenClaims, Metadata, TokenResponse};
 use crate::saml::{self, RoleChoice, RolePair};
 use crate::secret::Secret;
 use crate::sts::{self, Credentials, EndpointEnv};
@@ -154,11 +155,22 @@ pub fn client_credentials(cfg: &ProviderConfig) -> ClientCredentials {
 
 /// Discover the provider, run the browser login, and federate.
 pub fn login(cfg: &ProviderConfig, req: &Request, fx: &mut Effects<'_>) -> Result<Outcome, Error> {
-    let duration = resolve_duration(cfg, req)?;
     let metadata = oidc::discover(fx.idp_http, &cfg.metadata_url)?;
+    login_with_metadata(cfg, req, &metadata, fx)
+}
+
+/// [`login`] with the discovery document already fetched (by a caller that
+/// needed it to choose between the browser and the device flow).
+pub fn login_with_metadata(
+    cfg: &ProviderConfig,
+    req: &Request,
+    metadata: &Metadata,
+    fx: &mut Effects<'_>,
+) -> Result<Outcome, Error> {
+    let duration = resolve_duration(cfg, req)?;
     let client = client_credentials(cfg);
     let login_req = oidc::LoginRequest {
-        metadata: &metadata,
+        metadata,
         client: &client,
         scopes: &cfg.scopes,
         additional_query: cfg.additional_query.as_deref(),
@@ -202,6 +214,27 @@ pub fn refresh_grant(
         tokens,
         claims,
     })
+}
+
+/// Run the device login (RFC 8628) and federate, like [`login`] but with no
+/// loopback listener: for machines where no browser can reach one.
+pub fn login_device(
+    cfg: &ProviderConfig,
+    req: &Request,
+    metadata: &Metadata,
+    fx: &mut Effects<'_>,
+    device: &mut DeviceEffects<'_>,
+) -> Result<Outcome, Error> {
+    let duration = resolve_duration(cfg, req)?;
+    let client = client_credentials(cfg);
+    let result = oidc::device::device_login(fx.idp_http, metadata, &client, &cfg.scopes, device)?;
+    let grant = Grant {
+        issuer: metadata.issuer.clone(),
+        token_endpoint: metadata.token_endpoint.clone(),
+        tokens: result.tokens,
+        claims: Some(result.claims),
+    };
+    federate(cfg, req, duration, &grant, fx)
 }
 
 /// `-d`, then `max_session_duration_seconds`, then 3600; checked against 900..=43200.

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use aws_cli_oidc::output::{self, Format};
 
-use super::{Ctx, Want};
+use super::{Ctx, Flow, Want};
 use crate::cli::{GetCredArgs, OutputFormat};
 
 pub fn run(ctx: &Ctx, mut args: GetCredArgs) -> Result<ExitCode> {
@@ -28,7 +28,15 @@ pub fn run(ctx: &Ctx, mut args: GetCredArgs) -> Result<ExitCode> {
         store_required: args.use_secret,
         login_hint: hint,
     };
-    let got = ctx.obtain(&cfg, &args.target, &want, args.no_browser)?;
+    let got = ctx.obtain(
+        &cfg,
+        &args.target,
+        &want,
+        Flow {
+            no_browser: args.no_browser,
+            device: args.device,
+        },
+    )?;
     let format = if args.json {
         Format::Json
     } else {

@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use aws_cli_oidc::awsfiles::profiles::{LoginWrite, format_expiry, write_login_credentials};
 use aws_cli_oidc::awsfiles::{StoreOptions, document::check_profile_name};
 
-use super::{Ctx, Want};
+use super::{Ctx, Flow, Want};
 use crate::cli::LoginArgs;
 
 pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
@@ -29,7 +29,15 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
         store_required: false,
         login_hint: String::new(),
     };
-    let outcome = ctx.obtain(&cfg, &args.target, &want, args.no_browser)?;
+    let outcome = ctx.obtain(
+        &cfg,
+        &args.target,
+        &want,
+        Flow {
+            no_browser: args.no_browser,
+            device: args.device,
+        },
+    )?;
     let write = LoginWrite {
         profile,
         provider: &cfg.name,

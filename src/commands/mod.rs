@@ -9,6 +9,7 @@ mod lazy_client;
 mod login;
 mod refresh;
 mod setup;
+mod spinner;
 mod status;
 mod ui;
 
@@ -21,6 +22,7 @@ use aws_cli_oidc::cache::{DEFAULT_PROBE_TIMEOUT, Opened, StoreChoice, open_store
 use aws_cli_oidc::config::{ConfigFile, ProviderConfig};
 use aws_cli_oidc::federation::{self, Effects};
 use aws_cli_oidc::http::client::NetworkSettings;
+use aws_cli_oidc::oidc::headless::{self, BrowserEnv, Os};
 use aws_cli_oidc::session::{self, Obtained, Plan, Source};
 use aws_cli_oidc::sts::EndpointEnv;
 
@@ -55,6 +57,17 @@ pub struct Env {
     pub files: FileEnv,
     /// STS endpoint variables.
     pub sts: EndpointEnv,
+    /// What decides whether a browser can be used here.
+    pub browser: BrowserEnv,
+}
+
+/// How the person logs in.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Flow {
+    /// `--no-browser`: print the URL only (and keep the loopback login).
+    pub no_browser: bool,
+    /// `--device`: the device authorization grant.
+    pub device: bool,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -71,6 +84,16 @@ impl Env {
             config_dir: var("AWS_CLI_OIDC_CONFIG").map(PathBuf::from),
             aws_ca_bundle: var("AWS_CA_BUNDLE").map(PathBuf::from),
             files: FileEnv::from_process(),
+            browser: BrowserEnv {
+                ssh_connection: var("SSH_CONNECTION"),
+                ssh_tty: var("SSH_TTY"),
+                display: var("DISPLAY"),
+                wayland_display: var("WAYLAND_DISPLAY"),
+                browser: var("BROWSER"),
+                in_container: var("container").is_some()
+                    || std::path::Path::new("/.dockerenv").exists()
+                    || std::path::Path::new("/run/.containerenv").exists(),
+            },
             sts: EndpointEnv {
                 endpoint_url_sts: var("AWS_ENDPOINT_URL_STS"),
                 endpoint_url: var("AWS_ENDPOINT_URL"),
@@ -208,8 +231,13 @@ impl Ctx<'_> {
         cfg: &ProviderConfig,
         target: &TargetArgs,
         want: &Want,
-        no_browser: bool,
+        flow: Flow,
     ) -> Result<Obtained> {
+        use aws_cli_oidc::oidc::device::{DeviceEffects, DevicePrompt};
+        use spinner::Spinner;
+        use std::cell::RefCell;
+        use std::time::Duration;
+
         let opened = self.secret_store(cfg, want.store_required)?;
         let (idp_settings, sts_settings) = self.network_settings(cfg);
         let warn_insecure = || {
@@ -227,9 +255,27 @@ impl Ctx<'_> {
             duration: target.max_duration,
         };
         let ui = &self.ui;
-        let mut open_url = |url: &str| ui.open_login_url(url, no_browser);
-        let mut choose_role = |roles: &[aws_cli_oidc::saml::RolePair]| ui.choose_role(roles);
-        let mut notice = |msg: &str| ui.warn(msg);
+        let browser_usable = headless::browser_usable(&self.env.browser, Os::current());
+
+        // The spinner stops before anything else is printed or asked.
+        let spinner: RefCell<Option<Spinner>> = RefCell::new(None);
+        let stop_spinner = || drop(spinner.borrow_mut().take());
+        let mut open_url = |url: &str| {
+            let opened = ui.open_login_url(url, flow.no_browser);
+            *spinner.borrow_mut() = Spinner::start(
+                "waiting for the login in the browser",
+                Duration::from_secs(cfg.login_timeout_seconds),
+            );
+            opened
+        };
+        let mut choose_role = |roles: &[aws_cli_oidc::saml::RolePair]| {
+            stop_spinner();
+            ui.choose_role(roles)
+        };
+        let mut notice = |msg: &str| {
+            stop_spinner();
+            ui.warn(msg)
+        };
         let mut fx = Effects {
             idp_http: &idp,
             sts_http: &sts,
@@ -250,17 +296,54 @@ impl Ctx<'_> {
             locks_dir: &locks,
             use_cached_credentials: want.use_cache,
             allow_refresh: want.allow_refresh,
-            allow_login: want.allow_login && (no_browser || ui::can_reach_person()),
+            allow_login: want.allow_login
+                && (flow.no_browser || browser_usable || ui::has_terminal()),
             login_hint: want.login_hint.clone(),
         };
+        // The device login (RFC 8628) is used with --device, or when no
+        // browser can be used here (SSH, a container, no display) and the
+        // provider offers it; --no-browser keeps the loopback login (for a
+        // fixed loopback_port forwarded with `ssh -L`).
         let mut login = |fx: &mut Effects<'_>| {
             ui.debug(&format!(
                 "provider {:?}: discovering {}",
                 cfg.name, cfg.metadata_url
             ));
-            federation::login(cfg, &req, fx)
+            let metadata = aws_cli_oidc::oidc::discover(fx.idp_http, &cfg.metadata_url)?;
+            let auto_device = !browser_usable
+                && !flow.no_browser
+                && metadata.device_authorization_endpoint.is_some();
+            if !(flow.device || auto_device) {
+                return federation::login_with_metadata(cfg, &req, &metadata, fx);
+            }
+            if auto_device {
+                ui.info("no browser can be used here (SSH session, container or no display); logging in with a device code instead (--no-browser keeps the browser login)");
+            }
+            // Like gh: with --device and a browser at hand, open the page too.
+            let open_page = flow.device && browser_usable && !flow.no_browser;
+            let mut on_prompt = |prompt: &DevicePrompt| {
+                spinner::announce(&prompt.to_string());
+                if open_page && let Err(e) = aws_cli_oidc::oidc::open_browser(prompt.browser_url())
+                {
+                    ui.warn(&format!(
+                        "could not launch a browser ({e}); open the URL above by hand"
+                    ));
+                }
+                *spinner.borrow_mut() =
+                    Spinner::start("waiting for the login to be approved", prompt.expires_in);
+            };
+            let mut sleep = |d: Duration| std::thread::sleep(d);
+            let mut now = time::OffsetDateTime::now_utc;
+            let mut device_fx = DeviceEffects {
+                on_prompt: &mut on_prompt,
+                sleep: &mut sleep,
+                now: &mut now,
+            };
+            federation::login_device(cfg, &req, &metadata, fx, &mut device_fx)
         };
-        let got = session::obtain(&plan, &mut fx, &mut login)?;
+        let got = session::obtain(&plan, &mut fx, &mut login);
+        stop_spinner();
+        let got = got?;
         match got.source {
             Source::Cache => ui.debug(&format!("cache hit for {}", got.role_arn)),
             Source::Refresh | Source::Login => ui.info(&format!(

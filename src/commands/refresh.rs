@@ -15,7 +15,7 @@ use aws_cli_oidc::awsfiles::profiles::{
 use aws_cli_oidc::config::ConfigFile;
 use aws_cli_oidc::session;
 
-use super::{Ctx, Want};
+use super::{Ctx, Flow, Want};
 use crate::cli::{RefreshArgs, TargetArgs};
 
 /// Exit code when a profile can only be renewed by an interactive login.
@@ -90,7 +90,15 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
             store_required: false,
             login_hint: relogin.clone(),
         };
-        let got = match ctx.obtain(&cfg, &target, &want, true) {
+        let got = match ctx.obtain(
+            &cfg,
+            &target,
+            &want,
+            Flow {
+                no_browser: true,
+                device: false,
+            },
+        ) {
             Ok(got) => got,
             Err(e)
                 if e.downcast_ref::<session::Error>()

@@ -23,20 +23,10 @@ fn tty() -> Option<File> {
         .ok()
 }
 
-/// Whether an interactive login can reach a person: a browser we can
-/// launch, or a terminal to show the URL on. botocore gives a
-/// credential_process neither stdin nor a visible stderr, so this decides
-/// between a login and an immediate "run this command" error.
-pub fn can_reach_person() -> bool {
-    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
-    if set("BROWSER") || tty().is_some() {
-        return true;
-    }
-    let ssh = set("SSH_CONNECTION") || set("SSH_TTY");
-    if cfg!(any(target_os = "macos", target_os = "windows")) {
-        return !ssh;
-    }
-    !ssh && (set("DISPLAY") || set("WAYLAND_DISPLAY"))
+/// Whether a terminal can show the login URL and prompts (botocore gives a
+/// credential_process no usable stdin and may hide its stderr).
+pub fn has_terminal() -> bool {
+    tty().is_some()
 }
 
 impl Ui {

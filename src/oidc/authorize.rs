@@ -112,7 +112,7 @@ pub fn parse_additional_query(raw: &str) -> Result<Vec<(String, String)>, Error>
 }
 
 /// `openid` first, then the other scopes in order, without duplicates.
-fn scope_with_openid<'a>(scopes: impl Iterator<Item = &'a str>) -> String {
+pub(super) fn scope_with_openid<'a>(scopes: impl Iterator<Item = &'a str>) -> String {
     let mut out: Vec<&str> = vec!["openid"];
     for s in scopes.flat_map(str::split_ascii_whitespace) {
         if !out.contains(&s) {

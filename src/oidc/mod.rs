@@ -5,14 +5,17 @@
 //! It leaves to others: printing the URL and any warning (the binary), the
 //! ID token's signature (STS checks it), and which grant to use when (the
 //! federation layer). Submodules: [`discovery`], [`pkce`], [`authorize`],
-//! [`loopback`], [`token`], [`id_token`], [`browser`].
+//! [`loopback`], [`token`], [`id_token`], [`browser`], [`device`] (RFC 8628)
+//! and [`headless`] (whether a browser can be used here).
 //!
 //! CONTRACT (kept by the implementation): the names below are used by the
 //! rest of the crate.
 
 pub mod authorize;
 pub mod browser;
+pub mod device;
 pub mod discovery;
+pub mod headless;
 pub mod id_token;
 pub mod loopback;
 pub mod pkce;
@@ -254,6 +257,71 @@ pub enum Error {
         key: Option<String>,
         /// What is wrong and what to do.
         reason: String,
+    },
+    /// The request to the device authorization endpoint failed before an answer came back.
+    #[error("device authorization request to {url} failed")]
+    DeviceRequest {
+        /// The device authorization endpoint.
+        url: String,
+        /// The transport error.
+        #[source]
+        source: HttpError,
+    },
+    /// The device authorization endpoint answered with an error status.
+    #[error(
+        "device authorization endpoint {url} returned {status}{}; check that the client may use \
+         the device code grant",
+        token_error_text(error.as_deref(), description.as_deref())
+    )]
+    DeviceEndpoint {
+        /// The device authorization endpoint.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// OAuth `error` code, e.g. `unauthorized_client`.
+        error: Option<String>,
+        /// `error_description`, or a short snippet of a non-JSON body.
+        description: Option<String>,
+    },
+    /// The device authorization endpoint answered 200 with something unusable.
+    #[error("device authorization endpoint {url} returned an unusable answer: {reason}")]
+    DeviceResponse {
+        /// The device authorization endpoint.
+        url: String,
+        /// What is wrong (never the body).
+        reason: String,
+    },
+    /// `--device`, but the discovery document has no device endpoint.
+    #[error(
+        "the provider {issuer} advertises no device_authorization_endpoint, so --device cannot be \
+         used with it; log in with the browser instead (drop --device)"
+    )]
+    DeviceUnsupported {
+        /// The provider's issuer.
+        issuer: String,
+    },
+    /// The device code expired before the person approved the login.
+    #[error(
+        "the device code for {verification_uri} expired after {}s before the login was approved; \
+         run the command again and approve it sooner",
+        waited.as_secs()
+    )]
+    DeviceExpired {
+        /// The page the person was sent to.
+        verification_uri: String,
+        /// How long we polled.
+        waited: Duration,
+    },
+    /// The person (or the provider) denied the device login.
+    #[error(
+        "the login at {verification_uri} was denied{}; run the command again and approve the request",
+        description.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+    )]
+    DeviceDenied {
+        /// The page the person was sent to.
+        verification_uri: String,
+        /// `error_description`, if given.
+        description: Option<String>,
     },
     /// The operating system's random number generator failed.
     #[error("cannot get random bytes for PKCE, state and nonce: {reason}")]

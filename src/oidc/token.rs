@@ -1,5 +1,6 @@
 //! Token endpoint requests: the authorization code grant (with the PKCE
-//! verifier), the refresh token grant, and RFC 8693 token exchange, with
+//! verifier), the refresh token grant, the RFC 8628 device code grant, and
+//! RFC 8693 token exchange, with
 //! `client_secret_post` or `client_secret_basic` client authentication.
 //!
 //! Response bodies are read as loose JSON and never quoted in errors when
@@ -16,6 +17,8 @@ use crate::secret::Secret;
 
 /// `grant_type` of RFC 8693.
 pub const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+/// `grant_type` of RFC 8628.
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// Longest part of a non-JSON error body quoted in a message.
 const SNIPPET: usize = 200;
 
@@ -83,6 +86,22 @@ pub fn token_exchange(
     post(http, token_endpoint, client, &form)
 }
 
+/// Poll for the tokens of a device authorization (RFC 8628 §3.4). While the
+/// user has not finished, this fails with [`Error::TokenEndpoint`] carrying
+/// `authorization_pending` or `slow_down`; the device flow reads those.
+pub fn device_code(
+    http: &dyn HttpClient,
+    token_endpoint: &str,
+    client: &ClientCredentials,
+    device_code: &Secret<String>,
+) -> Result<TokenResponse, Error> {
+    let form = [
+        ("grant_type", DEVICE_CODE_GRANT),
+        ("device_code", device_code.expose().as_str()),
+    ];
+    post(http, token_endpoint, client, &form)
+}
+
 /// POST `form` plus client authentication and read the answer.
 fn post(
     http: &dyn HttpClient,
@@ -96,6 +115,25 @@ fn post(
             url: url.to_string(),
         });
     }
+    let req = client_request(url, client, form);
+    let resp = http.send(&req).map_err(|source| Error::TokenRequest {
+        url: url.to_string(),
+        source,
+    })?;
+    if !(200..300).contains(&resp.status) {
+        return Err(endpoint_error(url, resp.status, &resp.body));
+    }
+    parse_success(url, &resp.body)
+}
+
+/// A POST of `form` to `url` with the client's authentication added, as
+/// every request to the token endpoint (and the device authorization
+/// endpoint) makes it. The caller checks `url` first.
+pub(super) fn client_request(
+    url: &str,
+    client: &ClientCredentials,
+    form: &[(&str, &str)],
+) -> Request {
     let mut pairs: Vec<(&str, &str)> = form.to_vec();
     let secret = client
         .client_secret
@@ -122,19 +160,12 @@ fn post(
     if let Some(value) = basic {
         req = req.header("Authorization", value);
     }
-    let resp = http.send(&req).map_err(|source| Error::TokenRequest {
-        url: url.to_string(),
-        source,
-    })?;
-    if !(200..300).contains(&resp.status) {
-        return Err(endpoint_error(url, resp.status, &resp.body));
-    }
-    parse_success(url, &resp.body)
+    req
 }
 
 /// The error for a non-2xx answer: the OAuth `error` and `error_description`
 /// when the body is OAuth JSON (RFC 6749 §5.2), else a short snippet.
-fn endpoint_error(url: &str, status: u16, body: &[u8]) -> Error {
+pub(super) fn endpoint_error(url: &str, status: u16, body: &[u8]) -> Error {
     let json: Option<Value> = serde_json::from_slice(body).ok();
     let field = |name: &str| {
         json.as_ref()
