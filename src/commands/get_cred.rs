@@ -23,6 +23,7 @@ pub fn run(ctx: &Ctx, mut args: GetCredArgs) -> Result<ExitCode> {
         use_cache: args.use_secret,
         allow_refresh: true,
         allow_login: true,
+        login_needs_browser_or_terminal: args.use_secret,
         // Without -s the store only keeps the refresh token; a missing
         // keyring must not break the Go tool's plain get-cred.
         store_required: args.use_secret,

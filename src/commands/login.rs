@@ -26,6 +26,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
         use_cache: false,
         allow_refresh: false,
         allow_login: true,
+        login_needs_browser_or_terminal: false,
         store_required: false,
         login_hint: String::new(),
     };

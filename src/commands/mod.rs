@@ -38,6 +38,11 @@ pub struct Want {
     pub allow_refresh: bool,
     /// An interactive login is acceptable.
     pub allow_login: bool,
+    /// Log in only when a browser or a terminal can reach the person. For
+    /// the credential_process mode (`-s`): the SDK captures stderr, so a
+    /// URL or device code printed there alone would never be seen and the
+    /// call would hang until the login times out.
+    pub login_needs_browser_or_terminal: bool,
     /// Fail when the secret store cannot be opened.
     pub store_required: bool,
     /// What to suggest when a login is needed but impossible.
@@ -297,7 +302,10 @@ impl Ctx<'_> {
             use_cached_credentials: want.use_cache,
             allow_refresh: want.allow_refresh,
             allow_login: want.allow_login
-                && (flow.no_browser || browser_usable || ui::has_terminal()),
+                && (!want.login_needs_browser_or_terminal
+                    || flow.no_browser
+                    || browser_usable
+                    || ui::has_terminal()),
             login_hint: want.login_hint.clone(),
         };
         // The device login (RFC 8628) is used with --device, or when no

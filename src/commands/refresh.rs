@@ -87,6 +87,7 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
             use_cache: false,
             allow_refresh: true,
             allow_login: false,
+            login_needs_browser_or_terminal: false,
             store_required: false,
             login_hint: relogin.clone(),
         };
