@@ -5,6 +5,7 @@
 mod clear_secret;
 mod get_cred;
 mod install_profile;
+pub mod logging;
 mod login;
 mod refresh;
 mod setup;
