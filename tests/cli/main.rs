@@ -5,4 +5,5 @@ mod support;
 mod completion;
 mod e2e_aws_cli;
 mod e2e_get_cred;
+mod logging;
 mod man_pages;
