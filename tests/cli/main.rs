@@ -5,5 +5,6 @@ mod support;
 mod completion;
 mod e2e_aws_cli;
 mod e2e_get_cred;
+mod e2e_network;
 mod logging;
 mod man_pages;
