@@ -168,6 +168,11 @@ pub fn login_with_metadata(
     fx: &mut Effects<'_>,
 ) -> Result<Outcome, Error> {
     let duration = resolve_duration(cfg, req)?;
+    log::debug!(
+        "federation: provider {:?}, {:?} federation, session duration {duration}s",
+        cfg.name,
+        cfg.federation_type
+    );
     let client = client_credentials(cfg);
     let login_req = oidc::LoginRequest {
         metadata,
@@ -305,6 +310,9 @@ fn oidc_federation(
             })?,
     };
     let endpoint = sts::resolve_endpoint(fx.sts_env, cfg.aws_region.as_deref(), &role_arn);
+    log::debug!(
+        "federation: web identity for {role_arn} as session {session_name:?} at {endpoint}"
+    );
     let creds = with_duration_fallback(duration, &role_arn, fx.notice, |d| {
         sts::assume_role_with_web_identity(
             fx.sts_http,
@@ -339,6 +347,10 @@ fn saml_federation(
     } else {
         &tokens.access_token
     };
+    log::debug!(
+        "federation: exchanging the {subject_type} for {SAML2_TOKEN_TYPE} (audience {})",
+        cfg.token_exchange_audience.as_deref().unwrap_or("none")
+    );
     let exchanged = oidc::token_exchange(
         fx.idp_http,
         &grant.token_endpoint,
@@ -366,6 +378,11 @@ fn saml_federation(
         _ => duration,
     };
     let endpoint = sts::resolve_endpoint(fx.sts_env, cfg.aws_region.as_deref(), &pair.role_arn);
+    log::debug!(
+        "federation: SAML role {} via {} for {duration}s at {endpoint}",
+        pair.role_arn,
+        pair.principal_arn
+    );
     let creds = with_duration_fallback(duration, &pair.role_arn, fx.notice, |d| {
         sts::assume_role_with_saml(
             fx.sts_http,
@@ -389,6 +406,9 @@ fn with_duration_fallback(
 ) -> Result<Credentials, sts::Error> {
     match call(duration) {
         Err(e) if duration > DEFAULT_DURATION && e.is_duration_too_long() => {
+            log::debug!(
+                "federation: {role_arn} refused {duration}s; falling back to {DEFAULT_DURATION}s"
+            );
             notice(&format!(
                 "role {role_arn} does not allow {duration}s sessions; retrying with {DEFAULT_DURATION}s (raise the role's MaxSessionDuration or lower max_session_duration_seconds)"
             ));

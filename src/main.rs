@@ -10,6 +10,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    commands::logging::init(cli.verbose);
     let env = commands::Env::from_process();
     match commands::run(cli, &env) {
         Ok(code) => code,

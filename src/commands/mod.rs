@@ -6,6 +6,7 @@ mod clear_secret;
 mod get_cred;
 mod install_profile;
 mod lazy_client;
+pub mod logging;
 mod login;
 mod refresh;
 mod setup;

@@ -6,6 +6,7 @@
 //! passes [`check_url`] and a redirect can never downgrade to clear text.
 
 use std::fs;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -42,28 +43,212 @@ pub struct NetworkSettings {
     pub total_timeout: Option<Duration>,
 }
 
+/// The proxy variables, read once from the process environment.
+///
+/// Each scheme has its own variable, as in curl and Go's net/http:
+/// `https://` URLs use `HTTPS_PROXY`, `http://` URLs use `HTTP_PROXY`, and
+/// `ALL_PROXY` covers a scheme whose own variable is unset. Upper case wins
+/// over lower case; blank proxy values count as unset.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ProxyEnv {
+    /// `HTTPS_PROXY`, else `https_proxy`.
+    pub https_proxy: Option<String>,
+    /// `HTTP_PROXY`, else `http_proxy`.
+    pub http_proxy: Option<String>,
+    /// `ALL_PROXY`, else `all_proxy`.
+    pub all_proxy: Option<String>,
+    /// `NO_PROXY`, else `no_proxy`. `Some` whenever the variable is set,
+    /// even to an empty value: see [`proxy_for`].
+    pub no_proxy: Option<String>,
+}
+
+impl ProxyEnv {
+    /// Read the proxy variables of this process.
+    pub fn from_process() -> ProxyEnv {
+        let proxy = |names: [&str; 2]| {
+            names
+                .iter()
+                .filter_map(|n| std::env::var(n).ok())
+                .find(|v| !v.trim().is_empty())
+        };
+        ProxyEnv {
+            https_proxy: proxy(["HTTPS_PROXY", "https_proxy"]),
+            http_proxy: proxy(["HTTP_PROXY", "http_proxy"]),
+            all_proxy: proxy(["ALL_PROXY", "all_proxy"]),
+            no_proxy: ["NO_PROXY", "no_proxy"]
+                .iter()
+                .find_map(|n| std::env::var(n).ok()),
+        }
+    }
+
+    /// Every distinct proxy URL a request could use.
+    fn proxies(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for p in [&self.https_proxy, &self.http_proxy, &self.all_proxy]
+            .into_iter()
+            .flatten()
+        {
+            let p = p.trim();
+            if !p.is_empty() && !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+}
+
+/// The proxy a request to `scheme://host:port` goes through, or `None` to
+/// connect directly. `port` is `None` for the scheme's default port.
+///
+/// When `NO_PROXY` is set (to anything, even an empty value) it is followed
+/// exactly, so a loopback host is proxied unless listed: a user or a test
+/// that writes NO_PROXY gets the standard behaviour and can route even
+/// 127.0.0.1 through a proxy. When `NO_PROXY` is unset, loopback hosts are
+/// never proxied: a proxy's `127.0.0.1` is the proxy's machine, not ours, so
+/// a local provider, a local STS emulator or an SSH tunnel would otherwise
+/// break as soon as a corporate HTTPS_PROXY is exported.
+///
+/// NO_PROXY entries are separated by commas or spaces: `*` (everything), a
+/// domain (`example.com` matches it and its subdomains; `.example.com` or
+/// `*.example.com` only the subdomains), an IP address, or a CIDR block
+/// (`10.0.0.0/8`, `fd00::/8`); a `:port` suffix restricts an entry to that
+/// port. These are Go's net/http rules, which the Go aws-cli-oidc followed.
+pub fn proxy_for<'a>(
+    env: &'a ProxyEnv,
+    scheme: &str,
+    host: &str,
+    port: Option<u16>,
+) -> Option<&'a str> {
+    let (own, default_port) = match scheme.to_ascii_lowercase().as_str() {
+        "https" => (&env.https_proxy, 443),
+        "http" => (&env.http_proxy, 80),
+        _ => return None,
+    };
+    let proxy = own
+        .as_deref()
+        .or(env.all_proxy.as_deref())
+        .map(str::trim)
+        .filter(|p| !p.is_empty())?;
+    let bypass = match &env.no_proxy {
+        Some(list) => no_proxy_matches(list, host, port.unwrap_or(default_port)),
+        None => is_loopback_host(host),
+    };
+    (!bypass).then_some(proxy)
+}
+
+/// Whether a NO_PROXY list names `host` (a URI host, IPv6 possibly in brackets).
+fn no_proxy_matches(list: &str, host: &str, port: u16) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let ip = host.parse::<IpAddr>().ok();
+    list.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            if entry == "*" {
+                return true;
+            }
+            if let Some((net, bits)) = entry.split_once('/') {
+                return ip.is_some_and(|ip| in_cidr(ip, net, bits));
+            }
+            let (name, entry_port) = split_entry_port(entry);
+            if entry_port.is_some_and(|p| p != port) {
+                return false;
+            }
+            let name = name
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .trim_end_matches('.')
+                .to_ascii_lowercase();
+            if let Ok(entry_ip) = name.parse::<IpAddr>() {
+                return ip == Some(entry_ip);
+            }
+            match name.strip_prefix("*.").or_else(|| name.strip_prefix('.')) {
+                Some(parent) => host
+                    .strip_suffix(parent)
+                    .is_some_and(|rest| rest.ends_with('.')),
+                None => {
+                    host == name
+                        || host
+                            .strip_suffix(name.as_str())
+                            .is_some_and(|rest| rest.ends_with('.'))
+                }
+            }
+        })
+}
+
+/// `name:port`, `[v6]:port` or a bare name or IPv6 address.
+fn split_entry_port(entry: &str) -> (&str, Option<u16>) {
+    if let Some(rest) = entry.strip_prefix('[') {
+        return match rest.split_once(']') {
+            Some((v6, tail)) => (v6, tail.strip_prefix(':').and_then(|p| p.parse().ok())),
+            None => (entry, None),
+        };
+    }
+    match entry.split_once(':') {
+        Some((name, port)) if !port.contains(':') => match port.parse() {
+            Ok(port) => (name, Some(port)),
+            Err(_) => (entry, None),
+        },
+        _ => (entry, None),
+    }
+}
+
+fn in_cidr(ip: IpAddr, net: &str, bits: &str) -> bool {
+    let (Ok(net), Ok(bits)) = (net.parse::<IpAddr>(), bits.parse::<u32>()) else {
+        return false;
+    };
+    match (ip, net) {
+        (IpAddr::V4(a), IpAddr::V4(n)) if bits <= 32 => {
+            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+            u32::from(a) & mask == u32::from(n) & mask
+        }
+        (IpAddr::V6(a), IpAddr::V6(n)) if bits <= 128 => {
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            u128::from(a) & mask == u128::from(n) & mask
+        }
+        _ => false,
+    }
+}
+
+/// A proxy URL for messages and logs: `user:password@` becomes `***@`.
+fn without_userinfo(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let authority = match authority.rsplit_once('@') {
+        Some((_, host)) => format!("***@{host}"),
+        None => authority.to_string(),
+    };
+    if scheme.is_empty() {
+        format!("{authority}{path}")
+    } else {
+        format!("{scheme}://{authority}{path}")
+    }
+}
+
 /// The production client.
 pub struct UreqClient {
-    /// Honours `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` from the environment.
-    proxied: Agent,
-    /// The same settings without a proxy, for loopback hosts: a proxy's
-    /// `127.0.0.1` is not ours, and with `NO_PROXY` unset ureq would proxy it.
+    /// For hosts reached without a proxy (see [`proxy_for`]).
     direct: Agent,
+    /// One agent per distinct proxy URL in [`ProxyEnv`].
+    proxied: Vec<(String, Agent)>,
+    /// Which requests go through which proxy.
+    proxy_env: ProxyEnv,
 }
 
 impl UreqClient {
-    /// Build a client from settings. Fails, naming the file, when a CA
-    /// bundle or the client certificate or key cannot be read.
+    /// Build a client from settings and the process's proxy variables.
+    /// Fails, naming the file, when a CA bundle or the client certificate or
+    /// key cannot be read, and when a proxy variable is not a proxy URL.
     pub fn new(settings: &NetworkSettings) -> Result<Self, Error> {
-        Self::with_proxy(settings, ureq::Proxy::try_from_env())
+        Self::with_proxy_env(settings, ProxyEnv::from_process())
     }
 
-    /// Build a client with an explicit proxy (`None`: connect directly).
-    /// Loopback hosts are always reached directly.
-    pub fn with_proxy(
-        settings: &NetworkSettings,
-        proxy: Option<ureq::Proxy>,
-    ) -> Result<Self, Error> {
+    /// Build a client with explicit proxy settings (see [`proxy_for`]).
+    pub fn with_proxy_env(settings: &NetworkSettings, proxy_env: ProxyEnv) -> Result<Self, Error> {
         let tls = tls_config(settings)?;
         let config = |proxy: Option<ureq::Proxy>| {
             Agent::config_builder()
@@ -80,10 +265,37 @@ impl UreqClient {
                 .proxy(proxy)
                 .build()
         };
+        let mut proxied = Vec::new();
+        for url in proxy_env.proxies() {
+            // Built without ureq's own NO_PROXY: `proxy_for` alone decides.
+            let proxy = ureq::Proxy::new(url).map_err(|e| Error::Settings {
+                what: "proxy",
+                path: without_userinfo(url),
+                message: format!(
+                    "is not a usable proxy URL ({e}); fix HTTPS_PROXY, HTTP_PROXY or ALL_PROXY"
+                ),
+            })?;
+            proxied.push((url.to_string(), Agent::new_with_config(config(Some(proxy)))));
+        }
         Ok(UreqClient {
-            proxied: Agent::new_with_config(config(proxy)),
             direct: Agent::new_with_config(config(None)),
+            proxied,
+            proxy_env,
         })
+    }
+
+    /// The agent for `uri`, and the proxy it uses (for the log).
+    fn agent_for(&self, uri: &Uri) -> (&Agent, Option<&str>) {
+        let proxy = proxy_for(
+            &self.proxy_env,
+            uri.scheme_str().unwrap_or_default(),
+            uri.host().unwrap_or_default(),
+            uri.port_u16(),
+        );
+        match proxy.and_then(|p| self.proxied.iter().find(|(url, _)| url == p)) {
+            Some((url, agent)) => (agent, Some(url.as_str())),
+            None => (&self.direct, None),
+        }
     }
 
     /// One request to `url`, no redirects followed. Returns the response and
@@ -100,11 +312,12 @@ impl UreqClient {
                 url: url.to_string(),
                 reason: e.to_string(),
             })?;
-        let agent = if uri.host().is_some_and(is_loopback_host) {
-            &self.direct
-        } else {
-            &self.proxied
-        };
+        let (agent, proxy) = self.agent_for(&uri);
+        let shown = url.split(['?', '#']).next().unwrap_or_default();
+        match proxy {
+            Some(p) => log::trace!("{method:?} {shown} via proxy {}", without_userinfo(p)),
+            None => log::trace!("{method:?} {shown} direct"),
+        }
         let transport = |e: ureq::Error| Error::Transport {
             url: url.to_string(),
             message: describe(&e),
@@ -135,6 +348,10 @@ impl UreqClient {
         let content_type = header(ureq::http::header::CONTENT_TYPE);
         let location = header(ureq::http::header::LOCATION);
         let status = resp.status().as_u16();
+        log::trace!(
+            "HTTP {status} from {}",
+            url.split(['?', '#']).next().unwrap_or_default()
+        );
         let body = resp
             .body_mut()
             .with_config()
@@ -642,12 +859,21 @@ mod tests {
         );
     }
 
+    fn proxy_env(proxy: &str, no_proxy: Option<&str>) -> ProxyEnv {
+        ProxyEnv {
+            https_proxy: Some(proxy.to_string()),
+            http_proxy: Some(proxy.to_string()),
+            all_proxy: None,
+            no_proxy: no_proxy.map(str::to_string),
+        }
+    }
+
     #[test]
     fn remote_hosts_go_through_the_proxy_and_loopback_does_not() {
         let (proxy_base, proxy_rx) = serve(vec![reply("403 Forbidden", "", "")]);
         let (base, rx) = serve(vec![reply("200 OK", "", "direct")]);
-        let proxy = ureq::Proxy::new(&proxy_base).unwrap();
-        let client = UreqClient::with_proxy(&NetworkSettings::default(), Some(proxy)).unwrap();
+        let env = proxy_env(&proxy_base, None);
+        let client = UreqClient::with_proxy_env(&NetworkSettings::default(), env).unwrap();
         let resp = client.send(&Request::get(format!("{base}/x"))).unwrap();
         assert_eq!(resp.body_text(), "direct");
         assert!(
@@ -663,6 +889,172 @@ mod tests {
         );
         let seen = proxy_rx.recv_timeout(Duration::from_secs(5)).unwrap();
         assert!(seen.starts_with("CONNECT idp.example:443 "), "{seen}");
+    }
+
+    #[test]
+    fn loopback_goes_through_the_proxy_when_no_proxy_is_set_without_it() {
+        let (proxy_base, proxy_rx) = serve(vec![reply("403 Forbidden", "", "")]);
+        let (base, _rx) = serve(vec![reply("200 OK", "", "direct")]);
+        let env = proxy_env(&proxy_base, Some("example.invalid"));
+        let client = UreqClient::with_proxy_env(&NetworkSettings::default(), env).unwrap();
+        assert!(client.send(&Request::get(format!("{base}/x"))).is_err());
+        let seen = proxy_rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        let authority = base.trim_start_matches("http://");
+        assert!(seen.starts_with(&format!("CONNECT {authority} ")), "{seen}");
+    }
+
+    #[test]
+    fn unset_no_proxy_keeps_loopback_direct() {
+        let env = proxy_env("http://proxy.corp:3128", None);
+        for host in ["127.0.0.1", "127.9.9.9", "[::1]", "localhost", "LocalHost"] {
+            assert_eq!(proxy_for(&env, "http", host, Some(8080)), None, "{host}");
+            assert_eq!(proxy_for(&env, "https", host, None), None, "{host}");
+        }
+        assert_eq!(
+            proxy_for(&env, "https", "idp.example.com", None),
+            Some("http://proxy.corp:3128")
+        );
+    }
+
+    #[test]
+    fn set_no_proxy_is_followed_exactly_even_for_loopback() {
+        let proxy = "http://proxy.corp:3128";
+        for no_proxy in ["", "example.invalid", "10.0.0.0/8"] {
+            let env = proxy_env(proxy, Some(no_proxy));
+            assert_eq!(
+                proxy_for(&env, "http", "127.0.0.1", Some(9000)),
+                Some(proxy),
+                "NO_PROXY={no_proxy:?}"
+            );
+            assert_eq!(
+                proxy_for(&env, "https", "localhost", None),
+                Some(proxy),
+                "NO_PROXY={no_proxy:?}"
+            );
+        }
+        let env = proxy_env(proxy, Some("localhost,127.0.0.1"));
+        assert_eq!(proxy_for(&env, "http", "127.0.0.1", Some(9000)), None);
+        assert_eq!(proxy_for(&env, "http", "localhost", None), None);
+        assert_eq!(proxy_for(&env, "http", "[::1]", None), Some(proxy));
+    }
+
+    #[test]
+    fn each_scheme_uses_its_own_variable_then_all_proxy() {
+        let env = ProxyEnv {
+            https_proxy: Some("http://secure:1".into()),
+            http_proxy: Some("http://plain:2".into()),
+            all_proxy: Some("http://all:3".into()),
+            no_proxy: None,
+        };
+        assert_eq!(
+            proxy_for(&env, "https", "a.example", None),
+            Some("http://secure:1")
+        );
+        assert_eq!(
+            proxy_for(&env, "HTTP", "a.example", None),
+            Some("http://plain:2")
+        );
+        assert_eq!(proxy_for(&env, "ftp", "a.example", None), None);
+        let only_https = ProxyEnv {
+            https_proxy: Some("http://secure:1".into()),
+            ..ProxyEnv::default()
+        };
+        assert_eq!(proxy_for(&only_https, "http", "a.example", None), None);
+        let only_all = ProxyEnv {
+            all_proxy: Some("http://all:3".into()),
+            ..ProxyEnv::default()
+        };
+        assert_eq!(
+            proxy_for(&only_all, "http", "a.example", None),
+            Some("http://all:3")
+        );
+        assert_eq!(
+            proxy_for(&only_all, "https", "a.example", None),
+            Some("http://all:3")
+        );
+        assert_eq!(
+            proxy_for(&ProxyEnv::default(), "https", "a.example", None),
+            None
+        );
+        let blank = ProxyEnv {
+            https_proxy: Some("  ".into()),
+            ..ProxyEnv::default()
+        };
+        assert_eq!(proxy_for(&blank, "https", "a.example", None), None);
+    }
+
+    #[test]
+    fn no_proxy_entries_match_domains_ips_ports_and_cidr_blocks() {
+        let proxy = "http://p:1";
+        let bypassed = |no_proxy: &str, scheme: &str, host: &str, port: Option<u16>| {
+            proxy_for(&proxy_env(proxy, Some(no_proxy)), scheme, host, port).is_none()
+        };
+        assert!(bypassed("*", "https", "anything.example", None));
+        // A domain covers itself and its subdomains; a leading dot only subdomains.
+        assert!(bypassed("corp.example", "https", "corp.example", None));
+        assert!(bypassed("corp.example", "https", "sso.corp.example", None));
+        assert!(bypassed("Corp.Example.", "https", "SSO.corp.example", None));
+        assert!(!bypassed("corp.example", "https", "notcorp.example", None));
+        assert!(bypassed(".corp.example", "https", "sso.corp.example", None));
+        assert!(!bypassed(".corp.example", "https", "corp.example", None));
+        assert!(bypassed(
+            "*.corp.example",
+            "https",
+            "sso.corp.example",
+            None
+        ));
+        assert!(!bypassed("*.corp.example", "https", "corp.example", None));
+        // Lists: commas and spaces; blank entries ignored.
+        assert!(bypassed(
+            "a.example, ,b.example c.example",
+            "https",
+            "c.example",
+            None
+        ));
+        assert!(!bypassed("a.example,,", "https", "z.example", None));
+        // Ports: an entry's port must equal the URL's (or the scheme default).
+        assert!(bypassed(
+            "idp.example:8443",
+            "https",
+            "idp.example",
+            Some(8443)
+        ));
+        assert!(!bypassed("idp.example:8443", "https", "idp.example", None));
+        assert!(bypassed("idp.example:443", "https", "idp.example", None));
+        assert!(bypassed("127.0.0.1:80", "http", "127.0.0.1", None));
+        // IP addresses and CIDR blocks, v4 and v6.
+        assert!(bypassed("10.1.2.3", "https", "10.1.2.3", None));
+        assert!(!bypassed("10.1.2.3", "https", "10.1.2.4", None));
+        assert!(bypassed("10.0.0.0/8", "https", "10.200.3.4", None));
+        assert!(!bypassed("10.0.0.0/8", "https", "11.0.0.1", None));
+        assert!(!bypassed("10.0.0.0/8", "https", "ten.example", None));
+        assert!(bypassed("0.0.0.0/0", "https", "192.0.2.1", None));
+        assert!(bypassed("::1", "http", "[::1]", Some(80)));
+        assert!(bypassed("[::1]:8080", "http", "[::1]", Some(8080)));
+        assert!(!bypassed("[::1]:8080", "http", "[::1]", Some(8081)));
+        assert!(bypassed("fd00::/8", "https", "[fd12::1]", None));
+        assert!(!bypassed("fd00::/8", "https", "[fe80::1]", None));
+        // Nonsense entries match nothing rather than everything.
+        assert!(!bypassed("10.0.0.0/99", "https", "10.0.0.1", None));
+        assert!(!bypassed("x/y", "https", "x", None));
+    }
+
+    #[test]
+    fn proxy_credentials_never_reach_messages() {
+        assert_eq!(
+            without_userinfo("http://user:s3cret@proxy.corp:3128/"),
+            "http://***@proxy.corp:3128/"
+        );
+        assert_eq!(without_userinfo("proxy.corp:3128"), "proxy.corp:3128");
+        let env = proxy_env("http://user:s3cret@bad host:3128", None);
+        let e = UreqClient::with_proxy_env(&NetworkSettings::default(), env)
+            .err()
+            .expect("must fail");
+        let text = e.to_string();
+        assert!(
+            text.contains("HTTPS_PROXY") && !text.contains("s3cret"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -14,9 +14,11 @@ pub fn discover(http: &dyn HttpClient, metadata_url: &str) -> Result<Metadata, E
         source,
     };
     check_url(metadata_url).map_err(|e| fail("the URL is not allowed".into(), Some(e)))?;
+    log::debug!("discovery: GET {metadata_url}");
     let resp = http
         .send(&Request::get(metadata_url))
         .map_err(|e| fail("the request failed".into(), Some(e)))?;
+    log::debug!("discovery: {metadata_url} answered HTTP {}", resp.status);
     if resp.status != 200 {
         return Err(fail(
             format!("HTTP status {}, expected 200", resp.status),
@@ -68,6 +70,9 @@ pub fn parse(metadata_url: &str, body: &[u8]) -> Result<Metadata, Error> {
     let device_authorization_endpoint = text("device_authorization_endpoint")
         .map(|u| endpoint("device_authorization_endpoint", u.to_string()))
         .transpose()?;
+    log::debug!(
+        "discovery: issuer {issuer}, authorization_endpoint {authorization_endpoint}, token_endpoint {token_endpoint}"
+    );
     Ok(Metadata {
         issuer,
         authorization_endpoint,

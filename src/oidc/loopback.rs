@@ -142,6 +142,7 @@ impl Loopback {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).map_err(fail)?;
         listener.set_nonblocking(true).map_err(fail)?;
         let port = listener.local_addr().map_err(fail)?.port();
+        log::debug!("loopback: listener bound on 127.0.0.1:{port}");
         Ok(Loopback { listener, port })
     }
 
@@ -347,6 +348,8 @@ fn judge(
         );
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    // The path only: the query holds the code and the state.
+    log::debug!("loopback: callback received: {method} {path}");
     if path != "/" {
         return (
             Answer::page(404, "Not Found", "Not found."),

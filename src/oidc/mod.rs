@@ -364,6 +364,7 @@ pub fn browser_login(
     // Bind before the browser opens, so the callback cannot race the listener.
     let listener = Loopback::bind(req.loopback_port)?;
     let redirect_uri = listener.redirect_uri();
+    log::debug!("login: redirect_uri {redirect_uri}");
     let url = authorize::authorization_url(&AuthorizationParams {
         endpoint: &req.metadata.authorization_endpoint,
         client_id: &req.client.client_id,
@@ -375,12 +376,24 @@ pub fn browser_login(
         additional_query: req.additional_query,
     })?;
     // A failed launch is not fatal: the caller has printed the URL.
+    // The URL itself carries state, nonce and the PKCE challenge: never logged.
+    log::debug!(
+        "login: opening the authorization endpoint {} for client {} (configured scopes {:?})",
+        req.metadata.authorization_endpoint,
+        req.client.client_id,
+        req.scopes
+    );
     let _ = open_url(&url);
     let pages = Pages {
         success_redirect: req.successful_redirect_url,
         failure_redirect: req.failure_redirect_url,
     };
+    log::debug!(
+        "login: waiting up to {}s for the callback",
+        req.timeout.as_secs()
+    );
     let code = listener.wait(&state, &req.metadata.issuer, req.timeout, &pages)?;
+    log::debug!("login: callback accepted; redeeming the authorization code");
     let tokens = token::authorization_code(
         http,
         &req.metadata.token_endpoint,
@@ -396,6 +409,7 @@ pub fn browser_login(
         ),
     })?;
     let claims = id_token::validate(id_token, Some(&nonce), &req.client.client_id, now)?;
+    log::debug!("login: ID token accepted (issuer {})", claims.iss);
     Ok(LoginResult { tokens, claims })
 }
 

@@ -120,6 +120,7 @@ fn post(
         url: url.to_string(),
         source,
     })?;
+    log::debug!("token endpoint: {url} answered HTTP {}", resp.status);
     if !(200..300).contains(&resp.status) {
         return Err(endpoint_error(url, resp.status, &resp.body));
     }
@@ -160,6 +161,18 @@ pub(super) fn client_request(
     if let Some(value) = basic {
         req = req.header("Authorization", value);
     }
+    // The grant type and how the client authenticates; never the form values.
+    log::debug!(
+        "token endpoint: POST {url} grant_type {} ({})",
+        form.iter()
+            .find(|(k, _)| *k == "grant_type")
+            .map_or("?", |(_, v)| *v),
+        match (secret.is_some(), client.auth_method) {
+            (false, _) => "public client",
+            (true, ClientAuthMethod::ClientSecretPost) => "client_secret_post",
+            (true, ClientAuthMethod::ClientSecretBasic) => "client_secret_basic",
+        }
+    );
     req
 }
 

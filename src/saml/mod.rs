@@ -266,6 +266,16 @@ pub fn from_token_exchange(access_token: &Secret<String>) -> Result<SamlResponse
         }
     }
 
+    log::debug!(
+        "saml: {} role(s) offered: {}; SessionDuration {}",
+        roles.len(),
+        roles
+            .iter()
+            .map(|r| r.role_arn.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        session_duration.map_or("absent".to_string(), |s| format!("{s}s"))
+    );
     let xml = match scan.root {
         Root::Response => text.to_string(),
         Root::Assertion => wrap(text, &scan, &random_id()?)?,

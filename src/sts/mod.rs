@@ -232,7 +232,19 @@ impl Call<'_> {
             ("RoleArn", self.role_arn),
         ];
         let req = Request::post_form(self.endpoint, common.into_iter().chain(params));
+        log::debug!(
+            "sts: {} {} at {}",
+            self.action,
+            self.role_arn,
+            self.endpoint
+        );
         let resp = http.send(&req)?;
+        log::debug!(
+            "sts: {} {} answered HTTP {}",
+            self.action,
+            self.endpoint,
+            resp.status
+        );
         self.interpret(&resp, secret.expose())
     }
 

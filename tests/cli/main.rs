@@ -7,4 +7,6 @@ mod completion;
 mod e2e_aws_cli;
 mod e2e_device;
 mod e2e_get_cred;
+mod e2e_network;
+mod logging;
 mod man_pages;

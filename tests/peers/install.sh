@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the end-to-end test peers: oidc-provider (npm) and moto[server] + awscli 1.x (PyPI venv).
+# Installs the end-to-end test peers: oidc-provider (npm), moto[server] + awscli 1.x (PyPI venv),
+# and tinyproxy (apt, only when missing) for the proxy tests in tests/cli/e2e_network.rs.
 # Idempotent; safe to rerun. Fails loudly when a tool or package is missing.
 set -euo pipefail
 
@@ -16,8 +17,12 @@ command -v "$PYTHON" >/dev/null || die "$PYTHON not found on PATH (need Python >
 
 echo "install.sh: node $(node --version), npm $(npm --version), $("$PYTHON" --version 2>&1)"
 
-# npm: exact versions from package-lock.json when present.
-if [ -f package-lock.json ]; then
+# npm: exact versions from package-lock.json when present. A symlinked node_modules
+# (a worktree sharing another checkout's install) is left alone: npm ci would empty
+# the link's target, breaking every checkout that shares it.
+if [ -L node_modules ]; then
+  echo "install.sh: node_modules is a symlink to $(readlink node_modules); not reinstalling it"
+elif [ -f package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed in $here"
 else
   npm install --no-audit --no-fund --loglevel=error || die "npm install failed in $here"
@@ -34,8 +39,28 @@ fi
 .venv/bin/python -c 'import moto.server, flask, botocore' || die "moto server modules do not import"
 [ -x .venv/bin/aws ] || die "$here/.venv/bin/aws missing after install"
 
+# tinyproxy: a real HTTP proxy for e2e_network.rs; the tests start their own instance
+# on 127.0.0.1 with a generated config.
+if ! command -v tinyproxy >/dev/null; then
+  command -v apt-get >/dev/null \
+    || die "tinyproxy not found on PATH and no apt-get here; install tinyproxy with your package manager"
+  sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "tinyproxy is missing; run: apt-get install tinyproxy (as root)"
+    sudo=(sudo)
+  fi
+  echo "install.sh: installing tinyproxy with apt-get"
+  "${sudo[@]}" apt-get install -y --no-install-recommends tinyproxy \
+    || { "${sudo[@]}" apt-get update && "${sudo[@]}" apt-get install -y --no-install-recommends tinyproxy; } \
+    || die "apt-get install tinyproxy failed"
+  command -v tinyproxy >/dev/null || die "tinyproxy still not on PATH after apt-get install"
+  echo "install.sh: note: on systemd hosts the package also enables a tinyproxy service on" \
+    "127.0.0.1:8888; the tests do not need it (systemctl disable --now tinyproxy)"
+fi
+
 echo "install.sh: installed:"
 echo "  oidc-provider $(node -p 'require("./node_modules/oidc-provider/package.json").version')"
 echo "  moto $(.venv/bin/python -c 'import moto; print(moto.__version__)')"
 echo "  $(.venv/bin/aws --version 2>&1)"
+echo "  $(tinyproxy -v 2>&1 | head -n 1)"
 echo "install.sh: ok"

@@ -11,10 +11,14 @@
 // Keycloak-shaped bare SAML assertion carrying the account's AWS roles.
 //
 // Env: E2E_ACCESS_TOKEN_TTL, E2E_ID_TOKEN_TTL, E2E_REFRESH_TOKEN_TTL (seconds),
-// E2E_SAML_SESSION_DURATION (seconds, default 3600), E2E_PROVIDER_DEBUG=1 (log events to stderr).
+// E2E_SAML_SESSION_DURATION (seconds, default 3600), E2E_PROVIDER_DEBUG=1 (log events to stderr),
+// E2E_TLS=1 (serve https with fixtures/oidc/tls/server.pem and server.key, a certificate for
+// 127.0.0.1 from the test CA fixtures/oidc/tls/ca.pem; the issuer is then https://127.0.0.1:PORT).
 
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 
 import Provider, { errors } from 'oidc-provider';
 
@@ -65,11 +69,17 @@ const client = (extra) => ({
 
 const port = Number.parseInt(process.argv[2] ?? '0', 10) || 0;
 let handler = (_req, res) => { res.statusCode = 503; res.end(); };
-const server = http.createServer((req, res) => handler(req, res));
+const tls = process.env.E2E_TLS === '1';
+const tlsFile = (name) => fs.readFileSync(new URL(`../../fixtures/oidc/tls/${name}`, import.meta.url));
+const server = tls
+  ? https.createServer({ cert: tlsFile('server.pem'), key: tlsFile('server.key') }, (req, res) => handler(req, res))
+  : http.createServer((req, res) => handler(req, res));
+// A client that rejects our certificate (the point of one test) is not a provider error.
+server.on('tlsClientError', (err) => { if (debug) log('tls client error:', err?.message); });
 server.listen(port, '127.0.0.1', start);
 
 function start() {
-  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
   const provider = new Provider(issuer, {
     clients: [
       client({ client_id: 'aws-cli', token_endpoint_auth_method: 'none' }),
