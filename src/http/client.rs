@@ -472,10 +472,25 @@ pub fn check_url(url: &str) -> Result<(), Error> {
 }
 
 fn tls_config(settings: &NetworkSettings) -> Result<TlsConfig, Error> {
+    // A CA bundle is added to the system's roots, not put in their place:
+    // a corporate bundle usually holds only the intercepting proxy's CA,
+    // while STS and the provider may still present public certificates.
+    // (botocore replaces the roots with AWS_CA_BUNDLE; a bundle that already
+    // contains the public roots works the same under both rules.)
     let roots = if settings.ca_bundles.is_empty() {
         RootCerts::PlatformVerifier
     } else {
-        let mut certs = Vec::new();
+        let native = rustls_native_certs::load_native_certs();
+        log::debug!(
+            "tls: {} system root certificates plus {} CA bundle(s)",
+            native.certs.len(),
+            settings.ca_bundles.len()
+        );
+        let mut certs: Vec<Certificate<'static>> = native
+            .certs
+            .iter()
+            .map(|c| Certificate::from_der(c.as_ref()).to_owned())
+            .collect();
         for path in &settings.ca_bundles {
             certs.extend(load_certs(path, "CA bundle")?);
         }
@@ -1131,7 +1146,7 @@ mod tests {
     }
 
     #[test]
-    fn ca_bundle_replaces_the_platform_roots() {
+    fn ca_bundle_is_trusted_beside_the_system_roots() {
         let Some(server) = tls_server(&[]) else {
             return;
         };
