@@ -579,6 +579,11 @@ impl Tmux {
         self.tmux(&["send-keys", "Enter"]);
     }
 
+    /// Sends one named key (`Down`, `C-c`, …).
+    fn key(&self, name: &str) {
+        self.tmux(&["send-keys", name]);
+    }
+
     /// The exit code the pane printed.
     #[track_caller]
     fn exit_code(&self) -> (i32, String) {
@@ -732,4 +737,113 @@ fn get_cred_on_a_terminal_for_a_missing_provider_names_setup_and_asks_nothing() 
         "names the setup command:\n{screen}"
     );
     assert!(!screen.contains("Provider name"), "no wizard:\n{screen}");
+}
+
+#[test]
+fn setup_wizard_saml2_with_advanced_settings_accepts_insecure_skip_verify() {
+    let sandbox = Sandbox::new();
+    let peers = support::Peers::shared();
+    let tmux = Tmux::start(&sandbox.envs(), &support::binary(), &["setup", "wsaml"]);
+    tmux.answer("Provider name", "");
+    tmux.answer("OIDC metadata URL", &peers.metadata_url());
+    tmux.wait_for("token endpoint:");
+    tmux.answer("Client ID", "aws-cli-basic");
+    tmux.answer("Client secret (hidden", "e2e-secret");
+    tmux.wait_for("AWS federation type");
+    tmux.key("Down"); // saml2
+    tmux.answer("AWS federation type", "");
+    tmux.answer("Token exchange audience", ""); // urn:amazon:webservices
+    tmux.wait_for("Subject token type");
+    tmux.key("Down"); // id_token
+    tmux.answer("Subject token type", "");
+    tmux.answer("Default IAM role ARN", "");
+    tmux.answer("Session duration in seconds", "");
+    tmux.answer("AWS region", "");
+    tmux.answer("Scopes beside openid", "offline_access openid");
+    tmux.wait_for("Change advanced settings");
+    tmux.key("y");
+    tmux.answer("claim for the role session name", "");
+    tmux.answer("after a successful login", "");
+    tmux.answer("after a failed login", "https://");
+    tmux.wait_for("expected an http:// or https:// URL");
+    tmux.answer("after a failed login", "");
+    tmux.answer("Extra authorization query", "prompt=login");
+    tmux.wait_for("Client authentication at the token endpoint");
+    tmux.key("Down"); // client_secret_basic
+    tmux.answer("Client authentication at the token endpoint", "");
+    tmux.answer("mTLS client certificate", "~/cert.pem");
+    tmux.wait_for("write the full path");
+    tmux.answer("mTLS client certificate", "");
+    tmux.answer("mTLS client key", "");
+    tmux.answer("CA certificates for the provider", "");
+    tmux.answer("CA bundle for every request", "");
+    tmux.answer("Loopback redirect port", "");
+    tmux.answer("Login timeout in seconds", "30");
+    tmux.answer("minutes before expiry", "");
+    tmux.answer("Where refresh tokens are kept", "");
+    tmux.wait_for("anyone on the network can then read your tokens");
+    tmux.answer("Skip TLS verification", "yes");
+    let (code, screen) = tmux.exit_code();
+    assert_eq!(code, 0, "screen:\n{screen}");
+    assert!(
+        !screen.contains("e2e-secret"),
+        "secret on screen:\n{screen}"
+    );
+
+    let file = ConfigFile::load(&sandbox.config_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let cfg = file.provider("wsaml").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cfg.federation_type.as_str(), "saml2");
+    assert_eq!(
+        cfg.token_exchange_audience.as_deref(),
+        Some("urn:amazon:webservices")
+    );
+    assert_eq!(
+        cfg.token_exchange_subject_token_type.as_deref(),
+        Some("urn:ietf:params:oauth:token-type:id_token")
+    );
+    assert_eq!(cfg.client_auth_method.as_str(), "client_secret_basic");
+    assert_eq!(cfg.scopes, ["offline_access"]);
+    assert_eq!(cfg.additional_query.as_deref(), Some("prompt=login"));
+    assert!(cfg.insecure_skip_verify);
+    assert_eq!(cfg.login_timeout_seconds, 30);
+    assert_eq!(cfg.max_session_duration_seconds, Some(3600));
+    // Left at their built-in defaults, these keys are not written.
+    for key in [
+        "secret_store",
+        "loopback_port",
+        "client_auth_cert",
+        "failure_redirect_url",
+    ] {
+        assert_eq!(file.get_raw("wsaml", key), None, "{key}");
+    }
+
+    let run = sandbox.run(&["get-cred", "-p", "wsaml", "-j"]);
+    run.assert_success();
+    assert!(run.stdout.contains("\"AccessKeyId\""), "{}", run.streams());
+}
+
+#[test]
+fn setup_wizard_interrupted_writes_nothing() {
+    let bare = Bare::new();
+    let env = vec![
+        (
+            "PATH".to_string(),
+            std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
+        ),
+        (
+            "HOME".to_string(),
+            bare.home.path().to_string_lossy().into_owned(),
+        ),
+    ];
+    let tmux = Tmux::start(&env, &support::binary(), &["setup"]);
+    tmux.answer("Provider name", "dev");
+    tmux.answer("OIDC metadata URL", "http://idp.example.com/x");
+    tmux.wait_for("error:");
+    tmux.key("C-c");
+    let (code, screen) = tmux.exit_code();
+    assert_ne!(code, 0, "screen:\n{screen}");
+    assert!(
+        !bare.config_dir().exists(),
+        "nothing written after Ctrl-C:\n{screen}"
+    );
 }
