@@ -362,8 +362,8 @@ fn shell_word(s: &str) -> String {
 }
 
 /// The settings decided so far: keys in the order asked; an empty value
-/// clears a key the provider had.
-#[derive(Debug, Default)]
+/// clears a key the provider had. No `Debug`: it holds the client secret.
+#[derive(Default)]
 struct Answers {
     values: Vec<(&'static str, String)>,
 }

@@ -439,6 +439,42 @@ fn setup_invalid_flag_values_exit_1_naming_the_key() {
 }
 
 #[test]
+fn setup_warns_when_the_role_partition_differs_from_the_region() {
+    let bare = Bare::new();
+    let args = |role: &'static str, region: &'static str| {
+        [
+            "setup",
+            "dev",
+            "--metadata-url",
+            "https://idp.example.com/.well-known/openid-configuration",
+            "--client-id",
+            "aws-cli",
+            "--federation-type",
+            "oidc",
+            "--default-role",
+            role,
+            "--region",
+            region,
+            "--no-verify",
+        ]
+    };
+    let run = bare.run(&args("arn:aws-cn:iam::123456789012:role/dev", "us-east-1"));
+    run.assert_success();
+    assert!(
+        run.stderr
+            .contains("is in partition aws-cn but aws_region us-east-1 is in aws"),
+        "{}",
+        run.streams()
+    );
+    let run = bare.run(&args(
+        "arn:aws-us-gov:iam::123456789012:role/dev",
+        "us-gov-east-1",
+    ));
+    run.assert_success();
+    assert!(!run.stderr.contains("warning"), "{}", run.streams());
+}
+
+#[test]
 fn setup_metadata_url_that_cannot_be_fetched_names_the_key() {
     let bare = Bare::new();
     // Port 9 on loopback: nothing listens, so the fetch fails at once.
@@ -823,7 +859,7 @@ fn setup_wizard_saml2_with_advanced_settings_accepts_insecure_skip_verify() {
 }
 
 #[test]
-fn setup_wizard_interrupted_writes_nothing() {
+fn setup_wizard_unreachable_metadata_asks_and_ctrl_c_writes_nothing() {
     let bare = Bare::new();
     let env = vec![
         (
@@ -839,9 +875,19 @@ fn setup_wizard_interrupted_writes_nothing() {
     tmux.answer("Provider name", "dev");
     tmux.answer("OIDC metadata URL", "http://idp.example.com/x");
     tmux.wait_for("error:");
+    // Valid but unreachable: the reason is shown and the URL is not taken silently.
+    tmux.answer(
+        "OIDC metadata URL",
+        "http://127.0.0.1:9/.well-known/openid-configuration",
+    );
+    tmux.wait_for("Keep this URL anyway?");
     tmux.key("C-c");
     let (code, screen) = tmux.exit_code();
     assert_ne!(code, 0, "screen:\n{screen}");
+    assert!(
+        screen.contains("cannot use http://127.0.0.1:9/.well-known/openid-configuration"),
+        "the fetch failure is shown:\n{screen}"
+    );
     assert!(
         !bare.config_dir().exists(),
         "nothing written after Ctrl-C:\n{screen}"
