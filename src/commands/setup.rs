@@ -547,8 +547,10 @@ fn from_flags(ctx: &Ctx, args: &SetupArgs, file: &ConfigFile) -> Result<(String,
         );
     }
     let merged = |key: &str| merged(&answers, key);
+    // Only a URL given now is fetched: a script that changes the region of
+    // an existing provider must not need the network.
     if !args.no_verify
-        && let Some(url) = merged(keys::METADATA_URL)
+        && let Some(url) = answers.get(keys::METADATA_URL).map(str::to_string)
     {
         let meta = fetch_metadata(ctx, &name, &url, &merged).with_context(|| {
             format!(
@@ -1127,7 +1129,7 @@ mod tests {
     }
 
     #[test]
-    fn pem_paths_must_exist_and_be_absolute_of_tilde() {
+    fn pem_paths_must_exist_and_not_start_with_tilde() {
         let e = check(keys::CA_BUNDLE, "~/ca.pem").unwrap_err();
         assert!(e.contains("full path"), "{e}");
         assert!(check(keys::CA_BUNDLE, "/no/such/ca.pem").is_err());
