@@ -186,9 +186,11 @@ pub(crate) fn check(key: &str, value: &str) -> Result<String, String> {
                 FederationType::Saml2.as_str(),
             ],
         ),
+        // The reason already quotes the faulty part; repeating the whole ARN
+        // would wrap the wizard's one-line error.
         keys::DEFAULT_IAM_ROLE_ARN => RoleArn::parse(v)
             .map(|_| v.to_string())
-            .map_err(|e| e.to_string()),
+            .map_err(|e| format!("not a role ARN: {}; expected {}", e.reason, e.example)),
         keys::ROLE_SESSION_NAME => {
             let ok_char = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
             if (2..=64).contains(&v.len()) && v.chars().all(ok_char) {
