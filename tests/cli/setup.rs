@@ -553,14 +553,28 @@ impl Tmux {
         argv.extend([
             "sh".into(),
             "-c".into(),
-            "\"$@\"; echo \"EXIT:$?\"; sleep 300".into(),
+            // stdout goes to a file, so a test can prove that prompts
+            // went to the terminal through stderr only.
+            "out=$1; shift; \"$@\" >\"$out\"; echo \"EXIT:$?\"; sleep 300".into(),
             "sh".into(),
+            tmux.stdout_path().to_string_lossy().into_owned(),
             program.to_string_lossy().into_owned(),
         ]);
         argv.extend(args.iter().map(|a| (*a).to_string()));
         let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
         tmux.tmux(&argv);
         tmux
+    }
+
+    fn stdout_path(&self) -> PathBuf {
+        self.dir.path().join("stdout")
+    }
+
+    /// What the program wrote to stdout.
+    fn stdout(&self) -> String {
+        let path = self.stdout_path();
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     fn tmux(&self, args: &[&str]) -> String {
@@ -675,6 +689,7 @@ fn setup_wizard_on_a_terminal_hides_secret_shows_issuer_and_writes_answers() {
     let (code, screen) = tmux.exit_code();
     assert_eq!(code, 0, "screen:\n{screen}");
     eprintln!("--- wizard screen ---\n{screen}\n--- end ---");
+    assert_eq!(tmux.stdout(), "", "stdout stays empty");
 
     assert!(
         !screen.contains("e2e-secret"),
@@ -826,6 +841,7 @@ fn setup_wizard_saml2_with_advanced_settings_accepts_insecure_skip_verify() {
         !screen.contains("e2e-secret"),
         "secret on screen:\n{screen}"
     );
+    assert_eq!(tmux.stdout(), "", "stdout stays empty");
 
     let file = ConfigFile::load(&sandbox.config_dir()).unwrap_or_else(|e| panic!("{e}"));
     let cfg = file.provider("wsaml").unwrap_or_else(|e| panic!("{e}"));
