@@ -10,3 +10,4 @@ mod e2e_get_cred;
 mod e2e_network;
 mod logging;
 mod man_pages;
+mod setup;
