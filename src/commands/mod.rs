@@ -172,7 +172,13 @@ impl Ctx<'_> {
             );
         };
         let dir = self.config_dir()?;
-        let file = ConfigFile::load(&dir)?;
+        let file = match ConfigFile::load(&dir) {
+            Err(aws_cli_oidc::config::Error::NotFound { path }) => bail!(
+                "config file {} does not exist; create provider {name:?} with: aws-cli-oidc setup {name}",
+                path.display()
+            ),
+            other => other?,
+        };
         Ok(file.provider(name)?)
     }
 

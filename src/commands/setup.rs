@@ -579,7 +579,8 @@ fn fetch_metadata(
     cfg.client_auth_cert = value(keys::CLIENT_AUTH_CERT).map(PathBuf::from);
     cfg.client_auth_key = value(keys::CLIENT_AUTH_KEY).map(PathBuf::from);
     cfg.insecure_skip_verify = value(keys::INSECURE_SKIP_VERIFY).as_deref() == Some("true");
-    let (idp, _) = ctx.http_clients(&cfg)?;
+    let (idp, _) = ctx.network_settings(&cfg);
+    let idp = aws_cli_oidc::http::client::UreqClient::new(&idp)?;
     Ok(aws_cli_oidc::oidc::discover(&idp, url)?)
 }
 
