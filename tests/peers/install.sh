@@ -39,22 +39,30 @@ fi
 .venv/bin/python -c 'import moto.server, flask, botocore' || die "moto server modules do not import"
 [ -x .venv/bin/aws ] || die "$here/.venv/bin/aws missing after install"
 
-# tinyproxy: a real HTTP proxy for e2e_network.rs; the tests start their own instance
-# on 127.0.0.1 with a generated config.
-if ! command -v tinyproxy >/dev/null; then
+# Debian packages the tests drive: tinyproxy (a real HTTP proxy for
+# e2e_network.rs; the tests start their own instance on 127.0.0.1), tmux (a
+# pseudo-terminal for the setup wizard tests), openssl (a TLS server for the
+# HTTP client's CA-bundle and mTLS tests).
+apt_missing=()
+for cmd_pkg in tinyproxy:tinyproxy tmux:tmux openssl:openssl; do
+  command -v "${cmd_pkg%%:*}" >/dev/null || apt_missing+=("${cmd_pkg#*:}")
+done
+if [ ${#apt_missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null \
-    || die "tinyproxy not found on PATH and no apt-get here; install tinyproxy with your package manager"
+    || die "${apt_missing[*]} not found on PATH and no apt-get here; install them with your package manager"
   sudo=()
   if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || die "tinyproxy is missing; run: apt-get install tinyproxy (as root)"
+    command -v sudo >/dev/null || die "${apt_missing[*]} missing; run: apt-get install ${apt_missing[*]} (as root)"
     sudo=(sudo)
   fi
-  echo "install.sh: installing tinyproxy with apt-get"
-  "${sudo[@]}" apt-get install -y --no-install-recommends tinyproxy \
-    || { "${sudo[@]}" apt-get update && "${sudo[@]}" apt-get install -y --no-install-recommends tinyproxy; } \
-    || die "apt-get install tinyproxy failed"
-  command -v tinyproxy >/dev/null || die "tinyproxy still not on PATH after apt-get install"
-  echo "install.sh: note: on systemd hosts the package also enables a tinyproxy service on" \
+  echo "install.sh: installing ${apt_missing[*]} with apt-get"
+  "${sudo[@]}" apt-get install -y --no-install-recommends "${apt_missing[@]}" \
+    || { "${sudo[@]}" apt-get update && "${sudo[@]}" apt-get install -y --no-install-recommends "${apt_missing[@]}"; } \
+    || die "apt-get install ${apt_missing[*]} failed"
+  for cmd in tinyproxy tmux openssl; do
+    command -v "$cmd" >/dev/null || die "$cmd still not on PATH after apt-get install"
+  done
+  echo "install.sh: note: on systemd hosts the tinyproxy package also enables a service on" \
     "127.0.0.1:8888; the tests do not need it (systemctl disable --now tinyproxy)"
 fi
 
@@ -63,4 +71,6 @@ echo "  oidc-provider $(node -p 'require("./node_modules/oidc-provider/package.j
 echo "  moto $(.venv/bin/python -c 'import moto; print(moto.__version__)')"
 echo "  $(.venv/bin/aws --version 2>&1)"
 echo "  $(tinyproxy -v 2>&1 | head -n 1)"
+echo "  $(tmux -V)"
+echo "  $(openssl version)"
 echo "install.sh: ok"
