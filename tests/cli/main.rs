@@ -5,5 +5,6 @@ mod support;
 mod awsfiles_store;
 mod completion;
 mod e2e_aws_cli;
+mod e2e_cache;
 mod e2e_get_cred;
 mod man_pages;
