@@ -734,3 +734,163 @@ fn parallel_cold_start_with_a_denied_login_opens_one_browser() {
         sandbox.browser_log()
     );
 }
+
+#[test]
+fn parallel_cold_start_for_two_roles_logs_in_once_and_renews_once() {
+    let peers = Peers::start_with(&[DEBUG]);
+    let sandbox = Sandbox::with_peers(&peers).timeout(Duration::from_secs(150));
+    let roles = [role_arn("developer"), role_arn("auditor")];
+    let runs: Vec<(usize, Run)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..10)
+            .map(|i| {
+                let (sandbox, role) = (&sandbox, &roles[i % 2]);
+                s.spawn(move || {
+                    (
+                        i % 2,
+                        sandbox.run(&["get-cred", "-p", "oidc", "-r", role, "-j", "-s"]),
+                    )
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| panic!("runner thread panicked"))
+            })
+            .collect()
+    });
+    for (which, run) in &runs {
+        run.assert_success();
+        let same = runs.iter().filter(|(w, _)| w == which);
+        for (_, other) in same {
+            assert_eq!(other.stdout, run.stdout, "one answer per role");
+        }
+    }
+    assert_eq!(sandbox.browser_runs(), 1, "one login for the provider");
+    assert_eq!(
+        grant_count(&peers, "authorization_code"),
+        1,
+        "{}",
+        peers.logs()
+    );
+    assert_eq!(
+        grant_count(&peers, "refresh_token"),
+        1,
+        "the other role came from one silent renewal:\n{}",
+        peers.logs()
+    );
+    assert_eq!(
+        creds_entries(&sandbox, "oidc").len(),
+        2,
+        "{:?}",
+        cache_files(&sandbox)
+    );
+}
+
+#[test]
+fn corrupt_cache_entries_are_misses_not_errors() {
+    let sandbox = Sandbox::new();
+    let login = get_cred_s(&sandbox);
+    login.assert_success();
+    // Garbage in the credentials entry: renewed silently and rewritten.
+    let entry_path = creds_entries(&sandbox, "oidc")
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("{:?}", cache_files(&sandbox)));
+    std::fs::write(&entry_path, b"{not json\xff").expect("corrupt the entry");
+    let renewed = get_cred_s(&sandbox);
+    renewed.assert_success();
+    assert_eq!(sandbox.browser_runs(), 1, "{}", renewed.streams());
+    assert_eq!(
+        read_json(&entry_path)["access_key_id"].as_str(),
+        Some(access_key(&renewed).as_str())
+    );
+    // Garbage in both: a browser login, which repairs them.
+    std::fs::write(&entry_path, b"garbage").expect("corrupt the entry");
+    let refresh_path = refresh_entry_path(&sandbox, "oidc");
+    std::fs::write(&refresh_path, b"garbage").expect("corrupt the refresh entry");
+    let relogin = get_cred_s(&sandbox);
+    relogin.assert_success();
+    assert_eq!(sandbox.browser_runs(), 2, "{}", relogin.streams());
+    assert!(stored_refresh_token(&sandbox, "oidc").is_some());
+    let hit = get_cred_s(&sandbox);
+    hit.assert_success();
+    assert_eq!(hit.stdout, relogin.stdout, "repaired entry is a hit");
+}
+
+#[test]
+fn each_duration_has_its_own_cache_entry() {
+    let sandbox = Sandbox::new();
+    let long = get_cred_s(&sandbox);
+    long.assert_success();
+    let short = sandbox.run(&[
+        "get-cred",
+        "-p",
+        "oidc",
+        "-r",
+        &role_arn("developer"),
+        "-d",
+        "900",
+        "-j",
+        "-s",
+    ]);
+    short.assert_success();
+    assert_ne!(access_key(&short), access_key(&long), "a different session");
+    assert_eq!(
+        creds_entries(&sandbox, "oidc").len(),
+        2,
+        "{:?}",
+        cache_files(&sandbox)
+    );
+    assert_eq!(
+        sandbox.browser_runs(),
+        1,
+        "the 900 s session came from the refresh token"
+    );
+    let again = sandbox.run(&[
+        "get-cred",
+        "-p",
+        "oidc",
+        "-r",
+        &role_arn("developer"),
+        "-d",
+        "900",
+        "-j",
+        "-s",
+    ]);
+    again.assert_success();
+    assert_eq!(
+        again.stdout, short.stdout,
+        "a 900 s session is a hit with the 7.5 min margin"
+    );
+    assert_eq!(get_cred_s(&sandbox).stdout, long.stdout);
+}
+
+#[test]
+fn refresh_after_clear_secret_needs_login_and_unknown_profile_is_an_error() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&["login", "--profile", "dev", "-p", "oidc"])
+        .assert_success();
+    sandbox.run(&["clear-secret"]).assert_success();
+    let creds_path = sandbox.aws_credentials_path();
+    let before = std::fs::read(&creds_path).expect("read credentials");
+    let run = sandbox.run(&["refresh", "--within", "90"]);
+    run.assert_code(3);
+    assert!(
+        run.stderr
+            .contains("aws-cli-oidc login --profile dev -p oidc"),
+        "{}",
+        run.streams()
+    );
+    assert_eq!(
+        std::fs::read(&creds_path).expect("read credentials"),
+        before
+    );
+
+    let unknown = sandbox.run(&["refresh", "--profile", "nope"]);
+    unknown.assert_code(1);
+    assert!(unknown.stderr.contains("nope"), "{}", unknown.streams());
+    assert_eq!(sandbox.browser_runs(), 1);
+}
