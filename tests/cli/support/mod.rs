@@ -614,6 +614,16 @@ impl Sandbox {
         run_bounded(&mut self.command(&binary(), args), self.timeout)
     }
 
+    /// Runs `aws-cli-oidc ARGS` with extra (or overriding) environment, e.g.
+    /// `("BROWSER", "")` for a caller that can reach nobody.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(&binary(), args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        run_bounded(&mut cmd, self.timeout)
+    }
+
     /// Runs the real AWS CLI (tests/peers/.venv/bin/aws) with the same environment.
     pub fn aws(&self, args: &[&str]) -> Run {
         let aws = aws_cli();

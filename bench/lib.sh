@@ -1,0 +1,108 @@
+# Shared by the bench scripts (source it; not run on its own): the release
+# binary, hyperfine, and the end-to-end peers (tests/peers) started on
+# 127.0.0.1 and stopped by PID on exit.
+#
+# After `bench_start_peers`, ISSUER and STS_URL are set. `bench_sandbox DIR
+# STORE` makes a config dir DIR/cfg (provider `oidc`, secret_store STORE)
+# and exports the environment aws-cli-oidc and browser.sh run with.
+
+bench_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_PIDS=()
+BENCH_TMP=""
+
+bench_cleanup() {
+  local pid
+  for pid in "${BENCH_PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${BENCH_PIDS[@]}"; do
+    # Bounded wait, then SIGKILL.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  exec 7>&- 2>/dev/null || true
+  [ -n "$BENCH_TMP" ] && rm -rf "$BENCH_TMP"
+}
+
+bench_init() {
+  BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/aws-cli-oidc-bench.XXXXXX")"
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+  if ! command -v hyperfine >/dev/null; then
+    echo "== installing hyperfine" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
+  fi
+  (cd "$bench_root" && cargo build --release --locked -q --bin aws-cli-oidc)
+  BIN="$bench_root/target/release/aws-cli-oidc"
+  local peers="$bench_root/tests/peers"
+  if [ ! -d "$peers/node_modules/oidc-provider" ] || [ ! -x "$peers/.venv/bin/python" ]; then
+    echo "the end-to-end peers are not installed: run bash tests/peers/install.sh" >&2
+    exit 1
+  fi
+}
+
+# Reads the READY line a peer printed into FILE, waiting up to 30 s.
+bench_wait_ready() { # FILE NAME
+  local line
+  for _ in $(seq 1 300); do
+    line="$(head -n1 "$1" 2>/dev/null || true)"
+    if [[ "$line" == READY\ * ]]; then
+      printf '%s\n' "${line#READY }"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "$2 printed no READY line within 30 s; its stderr:" >&2
+  cat "${1%.out}.err" >&2 || true
+  return 1
+}
+
+bench_start_peers() {
+  local peers="$bench_root/tests/peers"
+  # Both peers exit when their stdin closes: hold a FIFO open on fd 7.
+  mkfifo "$BENCH_TMP/peers.in"
+  exec 7<>"$BENCH_TMP/peers.in"
+  (cd "$peers" && exec node provider.mjs 0 <"$BENCH_TMP/peers.in" 7>&- \
+    >"$BENCH_TMP/provider.out" 2>"$BENCH_TMP/provider.err") &
+  BENCH_PIDS+=("$!")
+  disown "$!"
+  (cd "$peers" && PYTHONUNBUFFERED=1 exec .venv/bin/python moto_sts.py 0 <"$BENCH_TMP/peers.in" 7>&- \
+    >"$BENCH_TMP/moto.out" 2>"$BENCH_TMP/moto.err") &
+  BENCH_PIDS+=("$!")
+  disown "$!"
+  ISSUER="$(bench_wait_ready "$BENCH_TMP/provider.out" provider.mjs)"
+  STS_URL="$(bench_wait_ready "$BENCH_TMP/moto.out" moto_sts.py)"
+  export ISSUER STS_URL
+}
+
+bench_sandbox() { # DIR STORE
+  local dir="$1" store="$2"
+  mkdir -p "$dir/cfg" "$dir/aws" "$dir/e2e"
+  cat >"$dir/cfg/config.yaml" <<EOF
+oidc:
+  oidc_provider_metadata_url: $ISSUER/.well-known/openid-configuration
+  client_id: aws-cli
+  aws_federation_type: oidc
+  default_iam_role_arn: $ROLE
+  max_session_duration_seconds: 3600
+  aws_region: us-east-1
+  login_timeout_seconds: 60
+  secret_store: $store
+EOF
+  export HOME="$dir" AWS_CLI_OIDC_CONFIG="$dir/cfg" E2E_DIR="$dir/e2e"
+  export BROWSER="$bench_root/tests/peers/browser.sh" E2E_USER=alice E2E_MODE=normal
+  export AWS_ENDPOINT_URL_STS="$STS_URL" AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+  export AWS_CONFIG_FILE="$dir/aws/config" AWS_SHARED_CREDENTIALS_FILE="$dir/aws/credentials"
+  export AWS_EC2_METADATA_DISABLED=true
+}
+
+ROLE="arn:aws:iam::123456789012:role/developer"
+export ROLE
+
+# Median (ms) of hyperfine result N in JSON FILE.
+bench_median_ms() { # FILE N
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print("%.2f" % (r["median"]*1e3))' "$1" "$2"
+}
