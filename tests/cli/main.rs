@@ -7,3 +7,4 @@ mod completion;
 mod e2e_aws_cli;
 mod e2e_get_cred;
 mod man_pages;
+mod status;
