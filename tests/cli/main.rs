@@ -4,6 +4,7 @@ mod support;
 
 mod awsfiles_store;
 mod completion;
+mod demo;
 mod e2e_all_roles;
 mod e2e_aws_cli;
 mod e2e_get_cred;
