@@ -128,9 +128,16 @@ pub struct ProfileRow {
     pub provider: Option<String>,
     /// The role, when known.
     pub role_arn: Option<String>,
-    /// When the keys expire (credentials file only).
+    /// When the keys expire: the credentials file's keys, or for a
+    /// `credential_process` profile the credentials cached for it (`-s`).
     #[serde(with = "time::serde::rfc3339::option")]
     pub expires: Option<OffsetDateTime>,
+    /// For a `credential_process` profile: the cache entry its `get-cred -s`
+    /// reads, when one is cached.
+    pub cache_key: Option<String>,
+    /// `-d` of a `credential_process` command line.
+    #[serde(skip)]
+    duration: Option<u32>,
 }
 
 /// The stores.
@@ -198,6 +205,8 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
     let cache_dir = cache::cache_dir(&inputs.config_dir);
 
     let mut providers = Vec::new();
+    // Per provider: the default role and duration `get-cred` would use.
+    let mut defaults: BTreeMap<String, (Option<String>, u32)> = BTreeMap::new();
     let remembered = cache::remembered_choice(&inputs.config_dir);
     let mut keyring: Option<Result<Box<dyn SecretStore>, String>> = None;
     match ConfigFile::load_or_empty(&inputs.config_dir) {
@@ -224,6 +233,14 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
                             Ok(StoreChoice::Auto) => "auto".to_string(),
                             Err(_) => "unknown".to_string(),
                         };
+                        defaults.insert(
+                            cfg.name.clone(),
+                            (
+                                cfg.default_iam_role_arn.clone(),
+                                cfg.max_session_duration_seconds
+                                    .unwrap_or(aws_cli_oidc::federation::DEFAULT_DURATION),
+                            ),
+                        );
                         ProviderRow {
                             name: cfg.name.clone(),
                             federation_type: Some(cfg.federation_type.as_str().to_string()),
@@ -290,7 +307,8 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
     let paths = &inputs.paths;
     let credentials = read_aws_file(&paths.credentials, FileKind::Credentials, &mut warnings);
     let config = read_aws_file(&paths.config, FileKind::Config, &mut warnings);
-    let profiles = managed_profiles(credentials.as_ref(), config.as_ref());
+    let mut profiles = managed_profiles(credentials.as_ref(), config.as_ref());
+    link_cached(&mut profiles, &defaults, &cache_entries);
     shadow_warnings(paths, credentials.as_ref(), config.as_ref(), &mut warnings);
 
     Report {
@@ -556,6 +574,53 @@ fn role_in_command(cmd: &str) -> Option<String> {
     })
 }
 
+fn duration_in_command(cmd: &str) -> Option<u32> {
+    let words: Vec<&str> = cmd.split_whitespace().collect();
+    words.iter().enumerate().find_map(|(i, w)| {
+        (*w == "-d" || *w == "--max-duration")
+            .then(|| {
+                words
+                    .get(i + 1)
+                    .and_then(|v| v.trim_matches(['\'', '"']).parse().ok())
+            })
+            .flatten()
+    })
+}
+
+/// Give each `credential_process` profile the expiry of the credentials
+/// its `get-cred -s` would answer from: the cache key is made of the
+/// provider, the role (`-r`, else the provider's default) and the duration
+/// (`-d`, else `max_session_duration_seconds`, else 3600).
+fn link_cached(
+    profiles: &mut [ProfileRow],
+    defaults: &BTreeMap<String, (Option<String>, u32)>,
+    entries: &[EntryRow],
+) {
+    for row in profiles.iter_mut().filter(|r| r.file == "config") {
+        let Some(provider) = row.provider.as_deref() else {
+            continue;
+        };
+        let Some((default_role, default_duration)) = defaults.get(provider) else {
+            continue;
+        };
+        let Some(role) = row.role_arn.clone().or_else(|| default_role.clone()) else {
+            continue;
+        };
+        let duration = row.duration.unwrap_or(*default_duration);
+        let key = cache::credentials_key(provider, &role, duration);
+        if let Some(entry) = entries
+            .iter()
+            .find(|e| e.key == key && e.role_arn.as_deref() == Some(role.as_str()))
+        {
+            row.expires = entry.expires;
+            row.cache_key = Some(key);
+        }
+        if row.role_arn.is_none() {
+            row.role_arn = Some(role);
+        }
+    }
+}
+
 /// The profiles we manage: credentials sections with our marker, then
 /// config profiles whose `credential_process` is ours.
 fn managed_profiles(credentials: Option<&Document>, config: Option<&Document>) -> Vec<ProfileRow> {
@@ -573,6 +638,8 @@ fn managed_profiles(credentials: Option<&Document>, config: Option<&Document>) -
                 expires: props
                     .get(EXPIRES_KEY)
                     .and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok()),
+                cache_key: None,
+                duration: None,
             });
         }
     }
@@ -587,6 +654,8 @@ fn managed_profiles(credentials: Option<&Document>, config: Option<&Document>) -
                     provider: provider_in_command(cmd),
                     role_arn: role_in_command(cmd),
                     expires: None,
+                    cache_key: None,
+                    duration: duration_in_command(cmd),
                 });
             }
         }
@@ -745,6 +814,7 @@ pub fn render_human(r: &Report, now: OffsetDateTime) -> String {
                     or_dash(p.provider.as_deref()),
                     or_dash(p.role_arn.as_deref()),
                     match (p.file, p.expires) {
+                        ("config", Some(e)) => format!("{} (cached)", time_left(e, now)),
                         (_, Some(e)) => time_left(e, now),
                         ("credentials", None) => "unknown".to_string(),
                         _ => "on demand".to_string(),
@@ -958,7 +1028,10 @@ mod tests {
         assert_eq!(dev["seconds_left"], 42 * 60 + 30);
         assert_eq!(v["profiles"][1]["seconds_left"], -(3 * 60 + 30));
         assert_eq!(v["profiles"][2]["file"], "config");
-        assert_eq!(v["profiles"][2]["seconds_left"], serde_json::Value::Null);
+        // get-cred -s of that profile would answer from this cache entry.
+        assert_eq!(v["profiles"][2]["seconds_left"], 12 * 60 + 30);
+        assert_eq!(v["profiles"][2]["cache_key"], "creds.corp.1c91fd828a4e721e");
+        assert_eq!(v["profiles"][0]["cache_key"], serde_json::Value::Null);
         let kinds: Vec<&str> = v["warnings"]
             .as_array()
             .unwrap()
@@ -1059,6 +1132,24 @@ mod tests {
         assert!(botocore_problems("[profile a]\n[profile  a]\n").is_empty());
         assert!(botocore_problems("[a]\ns3 =\n  x = 1\n  x = 2\n# c\n; c\n").is_empty());
         assert!(botocore_problems("\u{feff}[a]\r\nk = v\r\n[b]\r\nk = v\r\n").is_empty());
+    }
+
+    #[test]
+    fn command_line_gives_provider_role_and_duration() {
+        let cmd =
+            "'/opt/x/aws-cli-oidc' get-cred --provider corp -r arn:aws:iam::1:role/r -d 900 -s -j";
+        assert_eq!(provider_in_command(cmd).as_deref(), Some("corp"));
+        assert_eq!(
+            role_in_command(cmd).as_deref(),
+            Some("arn:aws:iam::1:role/r")
+        );
+        assert_eq!(duration_in_command(cmd), Some(900));
+        let short = "aws-cli-oidc get-cred -p 'my-idp'";
+        assert_eq!(provider_in_command(short).as_deref(), Some("my-idp"));
+        assert_eq!(
+            (role_in_command(short), duration_in_command(short)),
+            (None, None)
+        );
     }
 
     #[test]
