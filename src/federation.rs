@@ -134,6 +134,16 @@ pub enum Error {
         /// What to check.
         hint: &'static str,
     },
+    /// `--all-roles` with a provider that is not `saml2`.
+    #[error(
+        "provider {provider:?} uses aws_federation_type {federation_type}; --all-roles needs a saml2 provider, whose assertion lists the roles (for oidc, log in once per role with -r)"
+    )]
+    AllRolesNeedsSaml {
+        /// The provider.
+        provider: String,
+        /// Its federation type.
+        federation_type: &'static str,
+    },
     /// No RoleSessionName could be derived.
     #[error(
         "cannot derive a RoleSessionName for provider {provider:?}: the ID token has no usable preferred_username, email or sub claim; set aws_federation_role_session_name or role_session_name_claim"
@@ -415,5 +425,178 @@ fn with_duration_fallback(
             call(DEFAULT_DURATION)
         }
         other => other,
+    }
+}
+
+/// One role of an all-roles login and what STS said for it.
+#[derive(Debug)]
+pub struct RoleResult {
+    /// The role and its SAML provider, from the assertion.
+    pub pair: RolePair,
+    /// The credentials, or why STS refused this role.
+    pub credentials: Result<Credentials, Error>,
+}
+
+/// The result of [`login_all_roles`]: one entry per role of the assertion,
+/// in document order, plus what is needed to store the refresh token.
+#[derive(Debug)]
+pub struct AllRoles {
+    /// Every role the assertion offered.
+    pub roles: Vec<RoleResult>,
+    /// The refresh token the provider issued, if any.
+    pub refresh_token: Option<Secret<String>>,
+    /// The issuer, for storing the refresh token.
+    pub issuer: String,
+    /// The token endpoint, for redeeming the refresh token later.
+    pub token_endpoint: String,
+}
+
+/// One browser login, one token exchange for a SAML assertion, then one
+/// `AssumeRoleWithSAML` per role the assertion offers. A role STS refuses is
+/// reported in its [`RoleResult`] and the others are still assumed; only a
+/// failure before STS (discovery, login, exchange, an assertion without
+/// roles) is an `Err`. Only for `saml2` providers: an `oidc` provider fails
+/// with [`Error::AllRolesNeedsSaml`] before anything else happens.
+pub fn login_all_roles(
+    cfg: &ProviderConfig,
+    req: &Request,
+    fx: &mut Effects<'_>,
+) -> Result<AllRoles, Error> {
+    if cfg.federation_type != FederationType::Saml2 {
+        return Err(Error::AllRolesNeedsSaml {
+            provider: cfg.name.clone(),
+            federation_type: cfg.federation_type.as_str(),
+        });
+    }
+    let duration = resolve_duration(cfg, req)?;
+    let metadata = oidc::discover(fx.idp_http, &cfg.metadata_url)?;
+    let client = client_credentials(cfg);
+    let login_req = oidc::LoginRequest {
+        metadata: &metadata,
+        client: &client,
+        scopes: &cfg.scopes,
+        additional_query: cfg.additional_query.as_deref(),
+        loopback_port: cfg.loopback_port,
+        timeout: Duration::from_secs(cfg.login_timeout_seconds),
+        successful_redirect_url: cfg.successful_redirect_url.as_deref(),
+        failure_redirect_url: cfg.failure_redirect_url.as_deref(),
+    };
+    let result = oidc::browser_login(fx.idp_http, &login_req, fx.open_url, fx.now)?;
+    let grant = Grant {
+        issuer: metadata.issuer.clone(),
+        token_endpoint: metadata.token_endpoint.clone(),
+        tokens: result.tokens,
+        claims: Some(result.claims),
+    };
+    let response = saml_exchange(cfg, &grant, fx)?;
+    if response.roles.is_empty() {
+        return Err(saml::Error::NoRoles.into());
+    }
+    let duration = match response.session_duration {
+        Some(cap) if cap < duration => cap.max(*DURATION_RANGE.start()),
+        _ => duration,
+    };
+    let mut roles = Vec::with_capacity(response.roles.len());
+    for pair in &response.roles {
+        let endpoint = sts::resolve_endpoint(fx.sts_env, cfg.aws_region.as_deref(), &pair.role_arn);
+        let credentials = with_duration_fallback(duration, &pair.role_arn, fx.notice, |d| {
+            sts::assume_role_with_saml(
+                fx.sts_http,
+                &endpoint,
+                &pair.role_arn,
+                &pair.principal_arn,
+                &response.base64,
+                d,
+            )
+        })
+        .map_err(Error::from);
+        roles.push(RoleResult {
+            pair: pair.clone(),
+            credentials,
+        });
+    }
+    Ok(AllRoles {
+        roles,
+        refresh_token: grant.tokens.refresh_token.clone(),
+        issuer: grant.issuer,
+        token_endpoint: grant.token_endpoint,
+    })
+}
+
+/// The RFC 8693 exchange of a grant's token for the SAML assertion, as
+/// [`federate`] does it for a single role.
+fn saml_exchange(
+    cfg: &ProviderConfig,
+    grant: &Grant,
+    fx: &Effects<'_>,
+) -> Result<saml::SamlResponse, Error> {
+    let subject_type = cfg
+        .token_exchange_subject_token_type
+        .as_deref()
+        .unwrap_or(ACCESS_TOKEN_TYPE);
+    let subject = if subject_type == ID_TOKEN_TYPE {
+        grant.tokens.id_token.as_ref().ok_or(Error::MissingToken {
+            url: grant.token_endpoint.clone(),
+            what: "id_token",
+            hint: "the token exchange is configured to send the ID token; make sure the openid scope is granted",
+        })?
+    } else {
+        &grant.tokens.access_token
+    };
+    let exchanged = oidc::token_exchange(
+        fx.idp_http,
+        &grant.token_endpoint,
+        &client_credentials(cfg),
+        subject,
+        subject_type,
+        cfg.token_exchange_audience.as_deref(),
+        SAML2_TOKEN_TYPE,
+    )?;
+    Ok(saml::from_token_exchange(&exchanged.access_token)?)
+}
+
+#[cfg(test)]
+mod all_roles_tests {
+    use super::*;
+    use crate::http::{Request as HttpRequest, Response as HttpResponse};
+
+    struct NoNetwork;
+
+    impl HttpClient for NoNetwork {
+        fn send(&self, req: &HttpRequest) -> Result<HttpResponse, crate::http::Error> {
+            panic!("no request expected, got one to {}", req.url)
+        }
+    }
+
+    #[test]
+    fn all_roles_refuses_an_oidc_provider_before_any_request() {
+        let cfg = ProviderConfig::new(
+            "corp",
+            "https://idp.example.com/.well-known/openid-configuration",
+            "aws-cli",
+            FederationType::Oidc,
+        );
+        let env = EndpointEnv::default();
+        let (mut open, mut choose, mut notice) = (
+            |_: &str| -> Result<(), String> { panic!("no browser expected") },
+            |_: &[RolePair]| -> Option<usize> { None },
+            |_: &str| {},
+        );
+        let mut fx = Effects {
+            idp_http: &NoNetwork,
+            sts_http: &NoNetwork,
+            sts_env: &env,
+            open_url: &mut open,
+            choose_role: &mut choose,
+            notice: &mut notice,
+            now: time::OffsetDateTime::UNIX_EPOCH,
+        };
+        let err = login_all_roles(&cfg, &Request::default(), &mut fx).unwrap_err();
+        assert!(matches!(err, Error::AllRolesNeedsSaml { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains("\"corp\"") && text.contains("saml2") && text.contains("-r"),
+            "{text}"
+        );
     }
 }

@@ -464,6 +464,141 @@ pub fn section_for(doc: &Document, kind: FileKind, profile: &str) -> String {
     }
 }
 
+/// What [`write_login_credentials_many`] did for one profile.
+#[derive(Debug)]
+pub struct ProfileWritten {
+    /// The profile.
+    pub profile: String,
+    /// `Ok` when its keys were written; otherwise why this profile alone was
+    /// left unchanged (static keys without `force`, a duplicated section, an
+    /// invalid name or value).
+    pub result: Result<(), Error>,
+    /// The config file's profile has a `credential_process`, which the keys
+    /// just written now shadow (the caller should warn).
+    pub shadows_credential_process: bool,
+}
+
+/// What [`write_login_credentials_many`] did.
+#[derive(Debug)]
+pub struct ManyOutcome {
+    /// The credentials file.
+    pub credentials: FileOutcome,
+    /// The config file, when any request set a region.
+    pub config: Option<FileOutcome>,
+    /// One entry per request, in order.
+    pub profiles: Vec<ProfileWritten>,
+}
+
+/// Set one login's keys in the credentials document, or fail without
+/// touching it.
+fn apply_login(doc: &mut Document, req: &LoginWrite<'_>, path: &Path) -> Result<(), Error> {
+    check_profile_name(req.profile)?;
+    let section = req.profile;
+    if let Some(props) = doc.properties(section)?
+        && holds_keys(&props)
+        && !has_marker(&props)
+        && !req.force
+    {
+        return Err(Error::StaticKeys {
+            path: path.to_path_buf(),
+            profile: req.profile.to_string(),
+        });
+    }
+    let creds = req.credentials;
+    let expires = format_expiry(creds.expiration);
+    let mut edited = doc.clone();
+    edited.set(section, "aws_access_key_id", creds.access_key_id.expose())?;
+    edited.set(
+        section,
+        "aws_secret_access_key",
+        creds.secret_access_key.expose(),
+    )?;
+    edited.set(section, "aws_session_token", creds.session_token.expose())?;
+    edited.set(section, EXPIRES_KEY, &expires)?;
+    edited.set(section, MARKER_PROVIDER, req.provider)?;
+    edited.set(section, MARKER_ROLE_ARN, req.role_arn)?;
+    *doc = edited;
+    Ok(())
+}
+
+/// Write several logins' credentials in ONE locked update of the
+/// credentials file (and one of the config file when any request sets a
+/// region), so a parallel writer sees all of them or none. A profile that
+/// cannot be written (static keys without `force`, a duplicated section, an
+/// invalid name) is reported in its [`ProfileWritten`] and the others are
+/// still written; only a failure of the file itself (lock, read, parse,
+/// write) is an `Err`.
+pub fn write_login_credentials_many(
+    paths: &AwsPaths,
+    reqs: &[LoginWrite<'_>],
+    opts: &StoreOptions,
+    on_wait: &mut dyn FnMut(&Path),
+) -> Result<ManyOutcome, Error> {
+    let path = paths.credentials.clone();
+    let (credentials, results) = update(&paths.credentials, opts, on_wait, |doc| {
+        Ok(reqs
+            .iter()
+            .map(|req| apply_login(doc, req, &path).map_err(|e| e.with_path(&path)))
+            .collect::<Vec<_>>())
+    })?;
+    let written = |i: usize| results.get(i).is_some_and(Result::is_ok);
+    let with_region: Vec<(usize, &LoginWrite<'_>)> = reqs
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| r.region.is_some() && written(*i))
+        .collect();
+    let mut shadows = vec![false; reqs.len()];
+    let config = if with_region.is_empty() {
+        if let Some(doc) = read_document(&paths.config)? {
+            for (i, req) in reqs.iter().enumerate() {
+                let section = doc.config_section_for(req.profile);
+                shadows[i] = doc
+                    .get(&section, "credential_process")
+                    .ok()
+                    .flatten()
+                    .is_some();
+            }
+        }
+        None
+    } else {
+        let (outcome, found) = update(&paths.config, opts, on_wait, |doc| {
+            for (_, req) in &with_region {
+                if let Some(region) = req.region {
+                    let section = doc.config_section_for(req.profile);
+                    doc.set(&section, "region", region)?;
+                }
+            }
+            Ok(reqs
+                .iter()
+                .map(|req| {
+                    let section = doc.config_section_for(req.profile);
+                    doc.get(&section, "credential_process")
+                        .ok()
+                        .flatten()
+                        .is_some()
+                })
+                .collect::<Vec<_>>())
+        })?;
+        shadows = found;
+        Some(outcome)
+    };
+    let profiles = reqs
+        .iter()
+        .zip(results)
+        .zip(shadows)
+        .map(|((req, result), shadow)| ProfileWritten {
+            profile: req.profile.to_string(),
+            shadows_credential_process: result.is_ok() && shadow,
+            result,
+        })
+        .collect();
+    Ok(ManyOutcome {
+        credentials,
+        config,
+        profiles,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -509,5 +644,123 @@ mod tests {
     fn expiry_is_utc_z() {
         let t = time::macros::datetime!(2026-11-27 22:00:00.5 +01:00);
         assert_eq!(format_expiry(t), "2026-11-27T21:00:00Z");
+    }
+}
+
+#[cfg(test)]
+mod many_tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    fn creds(tag: &str) -> Credentials {
+        Credentials {
+            access_key_id: Secret::new(format!("ASIA{tag}")),
+            secret_access_key: Secret::new(format!("secret-{tag}")),
+            session_token: Secret::new(format!("token-{tag}")),
+            expiration: time::macros::datetime!(2026-11-27 23:00:00 UTC),
+        }
+    }
+
+    fn paths(dir: &Path) -> AwsPaths {
+        AwsPaths {
+            config: dir.join("config"),
+            credentials: dir.join("credentials"),
+        }
+    }
+
+    fn login<'a>(profile: &'a str, c: &'a Credentials, region: Option<&'a str>) -> LoginWrite<'a> {
+        LoginWrite {
+            profile,
+            provider: "idp",
+            role_arn: "arn:aws:iam::123456789012:role/x",
+            credentials: c,
+            region,
+            force: false,
+        }
+    }
+
+    #[test]
+    fn many_writes_every_profile_and_reports_the_refused_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = paths(tmp.path());
+        let before = "[b]\naws_access_key_id = AKIASTATIC\naws_secret_access_key = s\n";
+        std::fs::write(&p.credentials, before).unwrap();
+        let (ca, cb, cc) = (creds("A"), creds("B"), creds("C"));
+        let reqs = [
+            login("a", &ca, None),
+            login("b", &cb, None),
+            login("bad name", &cc, None),
+            login("c", &cc, None),
+        ];
+        let mut waits = 0;
+        let out =
+            write_login_credentials_many(&p, &reqs, &StoreOptions::default(), &mut |_: &Path| {
+                waits += 1
+            })
+            .unwrap();
+        assert_eq!(waits, 0);
+        assert!(out.credentials.changed && out.config.is_none());
+        let results: Vec<(&str, bool)> = out
+            .profiles
+            .iter()
+            .map(|w| (w.profile.as_str(), w.result.is_ok()))
+            .collect();
+        assert_eq!(
+            results,
+            [("a", true), ("b", false), ("bad name", false), ("c", true)]
+        );
+        assert!(matches!(
+            out.profiles[1].result,
+            Err(Error::StaticKeys { .. })
+        ));
+        let text = std::fs::read_to_string(&p.credentials).unwrap();
+        assert!(text.starts_with(before), "static keys untouched:\n{text}");
+        assert!(text.contains("[a]\naws_access_key_id = ASIAA\n"), "{text}");
+        assert!(text.contains("[c]\naws_access_key_id = ASIAC\n"), "{text}");
+        assert!(
+            !text.contains("ASIAB") && !text.contains("bad name"),
+            "{text}"
+        );
+        let listed: Vec<String> = list_managed(&p)
+            .unwrap()
+            .into_iter()
+            .map(|m| m.profile)
+            .collect();
+        assert_eq!(listed, ["a", "c"]);
+    }
+
+    #[test]
+    fn many_sets_regions_in_one_config_update_and_reports_shadowing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = paths(tmp.path());
+        std::fs::write(
+            &p.config,
+            "[profile b]\ncredential_process = aws-cli-oidc get-cred -p idp\n",
+        )
+        .unwrap();
+        let (ca, cb) = (creds("A"), creds("B"));
+        let reqs = [
+            login("a", &ca, Some("eu-west-1")),
+            login("b", &cb, Some("eu-west-1")),
+        ];
+        let out =
+            write_login_credentials_many(&p, &reqs, &StoreOptions::default(), &mut |_: &Path| {})
+                .unwrap();
+        assert!(out.config.as_ref().is_some_and(|c| c.changed));
+        let shadows: Vec<bool> = out
+            .profiles
+            .iter()
+            .map(|w| w.shadows_credential_process)
+            .collect();
+        assert_eq!(shadows, [false, true]);
+        let config = std::fs::read_to_string(&p.config).unwrap();
+        assert!(
+            config.contains("[profile a]\nregion = eu-west-1\n"),
+            "{config}"
+        );
+        assert!(
+            config.contains("get-cred -p idp\nregion = eu-west-1\n"),
+            "{config}"
+        );
     }
 }

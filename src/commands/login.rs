@@ -11,7 +11,7 @@ use crate::cli::LoginArgs;
 
 pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     if args.all_roles {
-        bail!("--all-roles is not implemented yet");
+        return super::all_roles::run(ctx, args);
     }
     let Some(profile) = args.profile.as_deref() else {
         bail!("pass --profile NAME");

@@ -2,6 +2,7 @@
 //! Everything that touches the process environment, the terminal or the
 //! clock lives here, read once into [`Env`].
 
+mod all_roles;
 mod clear_secret;
 mod get_cred;
 mod install_profile;

@@ -1,12 +1,1163 @@
-//! `status`.
+//! `status [--json]`: configured providers, the profiles we manage in the
+//! AWS files with the time left before each expires, the secret store in use
+//! and its cached entries, and warnings about the AWS files (static keys that
+//! shadow our `credential_process`, modes wider than 0600, files botocore
+//! would refuse).
+//!
+//! [`gather`] does the reading (files, directory listings, and a keyring
+//! probe only when a provider says `secret_store: keyring`); [`render_human`]
+//! and [`render_json`] are pure functions of what was gathered and `now`, so
+//! the output can be tested with the clock fixed. The human output is the
+//! answer to what the user asked, so it goes to stdout.
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
+use aws_cli_oidc::awsfiles::AwsPaths;
+use aws_cli_oidc::awsfiles::document::{Document, FileKind};
+use aws_cli_oidc::awsfiles::profiles::{
+    EXPIRES_KEY, MARKER_PROVIDER, MARKER_ROLE_ARN, is_our_command,
+};
+use aws_cli_oidc::cache::{
+    self, CredentialsEntry, FileStore, INDEX_KEY, RefreshTokenEntry, SecretStore, StoreChoice,
+    StoreKind,
+};
+use aws_cli_oidc::config::ConfigFile;
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::Ctx;
 use crate::cli::StatusArgs;
 
-pub fn run(_ctx: &Ctx, _args: StatusArgs) -> Result<ExitCode> {
-    bail!("status is not implemented yet")
+/// How long `status` lets the keyring answer: it is a quick look, and a
+/// keyring that needs longer is reported as not answering.
+const KEYRING_PROBE_TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// Keys of the credentials file that hold credentials (static or ours).
+const CREDENTIAL_KEYS: [&str; 4] = [
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_security_token",
+];
+
+/// The version of the `--json` document; bumped only on incompatible changes.
+const JSON_VERSION: u32 = 1;
+
+pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode> {
+    let inputs = Inputs {
+        config_dir: ctx.config_dir()?,
+        paths: ctx.aws_paths()?,
+    };
+    let mut probe = |dir: &Path| -> Result<Box<dyn SecretStore>, String> {
+        cache::open_store(StoreChoice::Keyring, dir, KEYRING_PROBE_TIMEOUT)
+            .map(|o| o.store as Box<dyn SecretStore>)
+            .map_err(|e| e.to_string())
+    };
+    let report = gather(&inputs, &mut probe);
+    let now = OffsetDateTime::now_utc();
+    let out = if args.json {
+        render_json(&report, now)
+    } else {
+        render_human(&report, now)
+    };
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where to look.
+pub struct Inputs {
+    /// The config directory (config.yaml, cache/, locks/).
+    pub config_dir: PathBuf,
+    /// The AWS config and credentials files.
+    pub paths: AwsPaths,
+}
+
+/// Everything `status` shows, read once.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// `config.yaml`.
+    pub config_file: PathBuf,
+    /// The AWS config file.
+    pub aws_config_file: PathBuf,
+    /// The AWS credentials file.
+    pub aws_credentials_file: PathBuf,
+    /// Providers in config.yaml, in file order.
+    pub providers: Vec<ProviderRow>,
+    /// Profiles we manage.
+    pub profiles: Vec<ProfileRow>,
+    /// The secret stores.
+    pub secret_store: StoreRow,
+    /// Cached entries in every store we looked at.
+    pub cache_entries: Vec<EntryRow>,
+    /// Problems found.
+    pub warnings: Vec<Warning>,
+}
+
+/// One configured provider.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderRow {
+    /// The name in config.yaml.
+    pub name: String,
+    /// `oidc` or `saml2`; `None` when the provider's settings are invalid.
+    pub federation_type: Option<String>,
+    /// `client_id`.
+    pub client_id: Option<String>,
+    /// `default_iam_role_arn`.
+    pub default_role: Option<String>,
+    /// `secret_store` as configured (`auto` when unset).
+    pub secret_store: String,
+    /// The store this provider's secrets are in, as far as known without
+    /// probing an `auto` keyring: `file`, `keyring`, `keyring unavailable`
+    /// or `auto`.
+    pub store_in_use: String,
+}
+
+/// One profile we manage.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileRow {
+    /// The profile name.
+    pub profile: String,
+    /// `credentials` (keys written by login) or `config` (credential_process).
+    pub file: &'static str,
+    /// The provider, from the marker or the command line.
+    pub provider: Option<String>,
+    /// The role, when known.
+    pub role_arn: Option<String>,
+    /// When the keys expire: the credentials file's keys, or for a
+    /// `credential_process` profile the credentials cached for it (`-s`).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub expires: Option<OffsetDateTime>,
+    /// For a `credential_process` profile: the cache entry its `get-cred -s`
+    /// reads, when one is cached.
+    pub cache_key: Option<String>,
+    /// `-d` of a `credential_process` command line.
+    #[serde(skip)]
+    duration: Option<u32>,
+}
+
+/// The stores.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoreRow {
+    /// `<config dir>/cache`.
+    pub cache_dir: PathBuf,
+    /// `file` when `auto` remembered that the keyring failed (less than a
+    /// day ago), else `None`.
+    pub remembered: Option<&'static str>,
+    /// `Some(true)` when a keyring provider made us probe and it answered,
+    /// `Some(false)` when it did not, `None` when not probed.
+    pub keyring_answered: Option<bool>,
+}
+
+/// One cached entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryRow {
+    /// The entry's key.
+    pub key: String,
+    /// `file` or `keyring`.
+    pub store: &'static str,
+    /// `credentials`, `refresh_token` or `unknown`.
+    pub kind: &'static str,
+    /// The provider whose key prefix it has, when configured.
+    pub provider: Option<String>,
+    /// The role of cached credentials.
+    pub role_arn: Option<String>,
+    /// When cached credentials expire.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub expires: Option<OffsetDateTime>,
+    /// When a refresh token was stored.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub saved_at: Option<OffsetDateTime>,
+}
+
+/// A problem worth the user's attention.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Warning {
+    /// `shadowing_keys`, `file_mode`, `botocore_refuses`, `config_error`
+    /// or `keyring_unavailable`.
+    pub kind: &'static str,
+    /// The file concerned.
+    pub path: Option<PathBuf>,
+    /// One line saying what is wrong and what to do.
+    pub message: String,
+}
+
+fn warn(kind: &'static str, path: Option<&Path>, message: String) -> Warning {
+    Warning {
+        kind,
+        path: path.map(Path::to_path_buf),
+        message,
+    }
+}
+
+/// A keyring opener: only called when a provider says `secret_store: keyring`.
+pub type Probe<'a> = dyn FnMut(&Path) -> Result<Box<dyn SecretStore>, String> + 'a;
+
+/// Read everything `status` shows. Never fails: what cannot be read becomes
+/// a warning.
+pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
+    let mut warnings = Vec::new();
+    let config_file = aws_cli_oidc::config::config_path(&inputs.config_dir);
+    let cache_dir = cache::cache_dir(&inputs.config_dir);
+
+    let mut providers = Vec::new();
+    // Per provider: the default role and duration `get-cred` would use.
+    let mut defaults: BTreeMap<String, (Option<String>, u32)> = BTreeMap::new();
+    let remembered = cache::remembered_choice(&inputs.config_dir);
+    let mut keyring: Option<Result<Box<dyn SecretStore>, String>> = None;
+    match ConfigFile::load_or_empty(&inputs.config_dir) {
+        Ok(file) => {
+            for name in file.providers() {
+                let row = match file.provider(&name) {
+                    Ok(cfg) => {
+                        let setting = cfg.secret_store.clone().unwrap_or_else(|| "auto".into());
+                        let in_use = match StoreChoice::from_config(cfg.secret_store.as_deref()) {
+                            Ok(StoreChoice::File) => "file".to_string(),
+                            Ok(StoreChoice::Keyring) => {
+                                let answered = keyring
+                                    .get_or_insert_with(|| probe(&inputs.config_dir))
+                                    .is_ok();
+                                if answered {
+                                    "keyring".to_string()
+                                } else {
+                                    "keyring unavailable".to_string()
+                                }
+                            }
+                            Ok(StoreChoice::Auto) if remembered == Some(StoreKind::File) => {
+                                "file".to_string()
+                            }
+                            Ok(StoreChoice::Auto) => "auto".to_string(),
+                            Err(_) => "unknown".to_string(),
+                        };
+                        defaults.insert(
+                            cfg.name.clone(),
+                            (
+                                cfg.default_iam_role_arn.clone(),
+                                cfg.max_session_duration_seconds
+                                    .unwrap_or(aws_cli_oidc::federation::DEFAULT_DURATION),
+                            ),
+                        );
+                        ProviderRow {
+                            name: cfg.name.clone(),
+                            federation_type: Some(cfg.federation_type.as_str().to_string()),
+                            client_id: Some(cfg.client_id.clone()),
+                            default_role: cfg.default_iam_role_arn.clone(),
+                            secret_store: setting,
+                            store_in_use: in_use,
+                        }
+                    }
+                    Err(e) => {
+                        warnings.push(warn("config_error", Some(&config_file), e.to_string()));
+                        ProviderRow {
+                            name: name.clone(),
+                            federation_type: None,
+                            client_id: None,
+                            default_role: None,
+                            secret_store: "auto".into(),
+                            store_in_use: "unknown".into(),
+                        }
+                    }
+                };
+                providers.push(row);
+            }
+        }
+        Err(e) => warnings.push(warn("config_error", Some(&config_file), e.to_string())),
+    }
+    if let Some(Err(reason)) = &keyring {
+        warnings.push(warn(
+            "keyring_unavailable",
+            Some(&config_file),
+            format!("a provider has secret_store: keyring, but {reason}"),
+        ));
+    }
+
+    // Cached entries: the file store always (listing needs no keyring), the
+    // keyring only when it was probed for a keyring provider.
+    let names: Vec<String> = providers.iter().map(|p| p.name.clone()).collect();
+    let files = FileStore::new(&cache_dir);
+    let mut cache_entries = Vec::new();
+    match files.list() {
+        Ok(keys) => {
+            let mut keys = keys.unwrap_or_default();
+            keys.sort();
+            for key in keys {
+                if let Some(row) = entry_row(&files, "file", &key, &names) {
+                    if let Ok(path) = files.path_of(&key) {
+                        check_mode(&path, &mut warnings);
+                    }
+                    cache_entries.push(row);
+                }
+            }
+        }
+        Err(e) => warnings.push(warn("config_error", Some(&cache_dir), e.to_string())),
+    }
+    if let Some(Ok(store)) = &keyring {
+        for key in keyring_keys(store.as_ref(), &names) {
+            if let Some(row) = entry_row(store.as_ref(), "keyring", &key, &names) {
+                cache_entries.push(row);
+            }
+        }
+    }
+
+    check_mode(&config_file, &mut warnings);
+    let paths = &inputs.paths;
+    let credentials = read_aws_file(&paths.credentials, FileKind::Credentials, &mut warnings);
+    let config = read_aws_file(&paths.config, FileKind::Config, &mut warnings);
+    let mut profiles = managed_profiles(credentials.as_ref(), config.as_ref());
+    link_cached(&mut profiles, &defaults, &cache_entries);
+    shadow_warnings(paths, credentials.as_ref(), config.as_ref(), &mut warnings);
+
+    Report {
+        config_file,
+        aws_config_file: paths.config.clone(),
+        aws_credentials_file: paths.credentials.clone(),
+        providers,
+        profiles,
+        secret_store: StoreRow {
+            cache_dir,
+            remembered: remembered.map(StoreKind::as_str),
+            keyring_answered: keyring.as_ref().map(Result::is_ok),
+        },
+        cache_entries,
+        warnings,
+    }
+}
+
+/// Keys a keyring holds for us: the index's, plus each provider's refresh
+/// token (the index may have lost it).
+fn keyring_keys(store: &dyn SecretStore, providers: &[String]) -> Vec<String> {
+    let mut keys: Vec<String> = store
+        .get(INDEX_KEY)
+        .ok()
+        .flatten()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|v| {
+            v.get("entries")
+                .and_then(|e| e.as_object())
+                .map(|m| m.keys().cloned().collect())
+        })
+        .unwrap_or_default();
+    keys.extend(providers.iter().map(|p| cache::refresh_token_key(p)));
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The provider a key belongs to, by its `refresh.<part>` / `creds.<part>.`
+/// prefix.
+fn provider_of(key: &str, providers: &[String]) -> Option<String> {
+    providers
+        .iter()
+        .find(|p| {
+            let refresh = cache::refresh_token_key(p);
+            let part = refresh.strip_prefix("refresh.").unwrap_or("");
+            key == refresh || key.starts_with(&format!("creds.{part}."))
+        })
+        .cloned()
+}
+
+fn entry_row(
+    store: &dyn SecretStore,
+    store_name: &'static str,
+    key: &str,
+    providers: &[String],
+) -> Option<EntryRow> {
+    // The index and the keyring probe hold no secrets and are not entries.
+    if key == INDEX_KEY || key == "probe" {
+        return None;
+    }
+    let text = store.get(key).ok().flatten()?;
+    let mut row = EntryRow {
+        key: key.to_string(),
+        store: store_name,
+        kind: "unknown",
+        provider: provider_of(key, providers),
+        role_arn: None,
+        expires: None,
+        saved_at: None,
+    };
+    if key.starts_with("creds.")
+        && let Some(entry) = CredentialsEntry::from_json(&text)
+    {
+        row.kind = "credentials";
+        row.role_arn = Some(entry.role_arn);
+        row.expires = Some(entry.credentials.expiration);
+    } else if key.starts_with("refresh.")
+        && let Some(entry) = RefreshTokenEntry::from_json(&text)
+    {
+        row.kind = "refresh_token";
+        row.saved_at = Some(entry.saved_at);
+    }
+    Some(row)
+}
+
+/// Warn when a file we care about is readable or writable by others.
+fn check_mode(path: &Path, warnings: &mut Vec<Warning>) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                warnings.push(warn(
+                    "file_mode",
+                    Some(path),
+                    format!(
+                        "{}: mode {mode:04o} is wider than 0600, so other users may read it; run: chmod 600 {}",
+                        path.display(),
+                        path.display()
+                    ),
+                ));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, warnings);
+}
+
+/// Read one AWS file: mode check, botocore check, parse. `None` when missing
+/// or unreadable (then a warning says why).
+fn read_aws_file(path: &Path, kind: FileKind, warnings: &mut Vec<Warning>) -> Option<Document> {
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => {
+                warnings.push(warn(
+                    "botocore_refuses",
+                    Some(path),
+                    format!(
+                        "{}: not valid UTF-8; botocore cannot read it",
+                        path.display()
+                    ),
+                ));
+                return None;
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            warnings.push(warn(
+                "config_error",
+                Some(path),
+                format!("{}: cannot read it: {e}", path.display()),
+            ));
+            return None;
+        }
+    };
+    check_mode(path, warnings);
+    for problem in botocore_problems(&text) {
+        warnings.push(warn(
+            "botocore_refuses",
+            Some(path),
+            format!(
+                "{}: {problem}; botocore refuses the whole file (\"Unable to parse config file\"): fix it by hand",
+                path.display()
+            ),
+        ));
+    }
+    let doc = Document::parse(&text);
+    match doc.profiles(kind) {
+        Ok(_) => Some(doc),
+        Err(e) => {
+            warnings.push(warn(
+                "botocore_refuses",
+                Some(path),
+                format!(
+                    "{}; AWS tools cannot read this file: fix it by hand",
+                    e.with_path(path)
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// What makes botocore's configparser (strict mode) refuse a file that the
+/// line syntax allows: a section header twice (compared exactly, as
+/// configparser does) or a key twice in one section (compared ignoring case).
+pub fn botocore_problems(text: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut sections: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut keys: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut dup_keys: Vec<(String, String, Vec<usize>)> = Vec::new();
+    let mut current: Option<String> = None;
+    let mut flush = |current: &Option<String>, keys: &mut BTreeMap<String, Vec<usize>>| {
+        if let Some(section) = current {
+            for (key, lines) in std::mem::take(keys) {
+                if lines.len() > 1 {
+                    dup_keys.push((section.clone(), key, lines));
+                }
+            }
+        }
+        keys.clear();
+    };
+    let mut have_option = false;
+    for (i, raw) in text.split('\n').enumerate() {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let stripped = line.trim();
+        if stripped.is_empty() || stripped.starts_with(['#', ';']) {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) && have_option {
+            continue;
+        }
+        if let Some(rest) = stripped.strip_prefix('[')
+            && let Some(end) = rest.rfind(']')
+        {
+            flush(&current, &mut keys);
+            let header = rest.get(..end).unwrap_or("").to_string();
+            match sections.iter_mut().find(|(h, _)| *h == header) {
+                Some((_, lines)) => lines.push(i + 1),
+                None => sections.push((header.clone(), vec![i + 1])),
+            }
+            current = Some(header);
+            have_option = false;
+            continue;
+        }
+        let end = stripped.find(['=', ':']).unwrap_or(stripped.len());
+        let key = stripped.get(..end).unwrap_or("").trim().to_lowercase();
+        keys.entry(key).or_default().push(i + 1);
+        have_option = true;
+    }
+    flush(&current, &mut keys);
+    let lines = |l: &[usize]| {
+        l.iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out: Vec<String> = sections
+        .iter()
+        .filter(|(_, l)| l.len() > 1)
+        .map(|(h, l)| format!("section [{h}] appears more than once (lines {})", lines(l)))
+        .collect();
+    out.extend(dup_keys.iter().map(|(s, k, l)| {
+        format!(
+            "key {k:?} appears more than once in section [{s}] (lines {})",
+            lines(l)
+        )
+    }));
+    out
+}
+
+/// The value of `-p`/`--provider` in a `get-cred` command line.
+fn provider_in_command(cmd: &str) -> Option<String> {
+    let words: Vec<&str> = cmd.split_whitespace().collect();
+    words.iter().enumerate().find_map(|(i, w)| {
+        let w = w.trim_matches(['\'', '"']);
+        if let Some(v) = w.strip_prefix("--provider=") {
+            return Some(v.to_string());
+        }
+        (w == "-p" || w == "--provider")
+            .then(|| {
+                words
+                    .get(i + 1)
+                    .map(|v| v.trim_matches(['\'', '"']).to_string())
+            })
+            .flatten()
+    })
+}
+
+fn role_in_command(cmd: &str) -> Option<String> {
+    let words: Vec<&str> = cmd.split_whitespace().collect();
+    words.iter().enumerate().find_map(|(i, w)| {
+        (*w == "-r" || *w == "--role")
+            .then(|| {
+                words
+                    .get(i + 1)
+                    .map(|v| v.trim_matches(['\'', '"']).to_string())
+            })
+            .flatten()
+    })
+}
+
+fn duration_in_command(cmd: &str) -> Option<u32> {
+    let words: Vec<&str> = cmd.split_whitespace().collect();
+    words.iter().enumerate().find_map(|(i, w)| {
+        (*w == "-d" || *w == "--max-duration")
+            .then(|| {
+                words
+                    .get(i + 1)
+                    .and_then(|v| v.trim_matches(['\'', '"']).parse().ok())
+            })
+            .flatten()
+    })
+}
+
+/// Give each `credential_process` profile the expiry of the credentials
+/// its `get-cred -s` would answer from: the cache key is made of the
+/// provider, the role (`-r`, else the provider's default) and the duration
+/// (`-d`, else `max_session_duration_seconds`, else 3600).
+fn link_cached(
+    profiles: &mut [ProfileRow],
+    defaults: &BTreeMap<String, (Option<String>, u32)>,
+    entries: &[EntryRow],
+) {
+    for row in profiles.iter_mut().filter(|r| r.file == "config") {
+        let Some(provider) = row.provider.as_deref() else {
+            continue;
+        };
+        let Some((default_role, default_duration)) = defaults.get(provider) else {
+            continue;
+        };
+        let Some(role) = row.role_arn.clone().or_else(|| default_role.clone()) else {
+            continue;
+        };
+        let duration = row.duration.unwrap_or(*default_duration);
+        let key = cache::credentials_key(provider, &role, duration);
+        if let Some(entry) = entries
+            .iter()
+            .find(|e| e.key == key && e.role_arn.as_deref() == Some(role.as_str()))
+        {
+            row.expires = entry.expires;
+            row.cache_key = Some(key);
+        }
+        if row.role_arn.is_none() {
+            row.role_arn = Some(role);
+        }
+    }
+}
+
+/// The profiles we manage: credentials sections with our marker, then
+/// config profiles whose `credential_process` is ours.
+fn managed_profiles(credentials: Option<&Document>, config: Option<&Document>) -> Vec<ProfileRow> {
+    let mut out = Vec::new();
+    if let Some(profiles) = credentials.and_then(|d| d.profiles(FileKind::Credentials).ok()) {
+        for (name, props) in profiles.profiles {
+            let Some(provider) = props.get(MARKER_PROVIDER) else {
+                continue;
+            };
+            out.push(ProfileRow {
+                profile: name,
+                file: "credentials",
+                provider: Some(provider.clone()),
+                role_arn: props.get(MARKER_ROLE_ARN).cloned(),
+                expires: props
+                    .get(EXPIRES_KEY)
+                    .and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok()),
+                cache_key: None,
+                duration: None,
+            });
+        }
+    }
+    if let Some(profiles) = config.and_then(|d| d.profiles(FileKind::Config).ok()) {
+        for (name, props) in profiles.profiles {
+            if let Some(cmd) = props.get("credential_process")
+                && is_our_command(cmd)
+            {
+                out.push(ProfileRow {
+                    profile: name,
+                    file: "config",
+                    provider: provider_in_command(cmd),
+                    role_arn: role_in_command(cmd),
+                    expires: None,
+                    cache_key: None,
+                    duration: duration_in_command(cmd),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// botocore reads the credentials file before it runs a `credential_process`,
+/// so keys there for the same profile win and our command never runs.
+fn shadow_warnings(
+    paths: &AwsPaths,
+    credentials: Option<&Document>,
+    config: Option<&Document>,
+    warnings: &mut Vec<Warning>,
+) {
+    let (Some(credentials), Some(config)) = (credentials, config) else {
+        return;
+    };
+    let (Ok(creds), Ok(conf)) = (
+        credentials.profiles(FileKind::Credentials),
+        config.profiles(FileKind::Config),
+    ) else {
+        return;
+    };
+    for (name, props) in &conf.profiles {
+        let Some(cmd) = props.get("credential_process") else {
+            continue;
+        };
+        if !is_our_command(cmd) {
+            continue;
+        }
+        let Some(keys) = creds.profiles.get(name) else {
+            continue;
+        };
+        if !CREDENTIAL_KEYS.iter().any(|k| keys.contains_key(*k)) {
+            continue;
+        }
+        let whose = if keys.contains_key(MARKER_PROVIDER) {
+            "keys written by aws-cli-oidc login"
+        } else {
+            "static keys"
+        };
+        warnings.push(warn(
+            "shadowing_keys",
+            Some(&paths.credentials),
+            format!(
+                "{}: profile [{name}] holds {whose}, which botocore uses instead of running the credential_process of that profile in {}; remove them, or rerun install-profile --profile {name} with --force",
+                paths.credentials.display(),
+                paths.config.display()
+            ),
+        ));
+    }
+}
+
+/// The time until `expires`: `42m`, `3h05m`, `2d4h`, or `expired 3m ago`.
+pub fn time_left(expires: OffsetDateTime, now: OffsetDateTime) -> String {
+    let secs = (expires - now).whole_seconds();
+    if secs > 0 {
+        span(secs)
+    } else {
+        format!("expired {} ago", span(-secs))
+    }
+}
+
+fn span(secs: i64) -> String {
+    let mins = secs / 60;
+    match mins {
+        0 => "<1m".to_string(),
+        1..60 => format!("{mins}m"),
+        60..1440 => format!("{}h{:02}m", mins / 60, mins % 60),
+        _ => format!("{}d{}h", mins / 1440, (mins % 1440) / 60),
+    }
+}
+
+/// Columns padded to their widest cell, two spaces apart, indented by two;
+/// the last column is not padded, so no line ends in spaces.
+fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let mut out = String::new();
+    let header_row: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+    for row in std::iter::once(&header_row).chain(rows) {
+        let mut line = String::from(" ");
+        for (i, cell) in row.iter().enumerate() {
+            let width = widths.get(i).copied().unwrap_or(0);
+            line.push(' ');
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                line.push_str(&" ".repeat(width.saturating_sub(cell.chars().count()) + 1));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn or_dash(v: Option<&str>) -> String {
+    v.unwrap_or("-").to_string()
+}
+
+/// The human report.
+pub fn render_human(r: &Report, now: OffsetDateTime) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("Providers ({})\n", r.config_file.display()));
+    if r.providers.is_empty() {
+        out.push_str("  none; add one with: aws-cli-oidc setup NAME\n");
+    } else {
+        let rows: Vec<Vec<String>> = r
+            .providers
+            .iter()
+            .map(|p| {
+                vec![
+                    p.name.clone(),
+                    or_dash(p.federation_type.as_deref()),
+                    or_dash(p.client_id.as_deref()),
+                    or_dash(p.default_role.as_deref()),
+                    if p.secret_store == p.store_in_use {
+                        p.secret_store.clone()
+                    } else {
+                        format!("{} ({})", p.secret_store, p.store_in_use)
+                    },
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &["NAME", "TYPE", "CLIENT", "DEFAULT ROLE", "SECRET STORE"],
+            &rows,
+        ));
+    }
+
+    out.push_str(&format!(
+        "\nProfiles ({}, {})\n",
+        r.aws_credentials_file.display(),
+        r.aws_config_file.display()
+    ));
+    if r.profiles.is_empty() {
+        out.push_str("  none; write one with: aws-cli-oidc login --profile NAME -p PROVIDER\n");
+    } else {
+        let rows: Vec<Vec<String>> = r
+            .profiles
+            .iter()
+            .map(|p| {
+                vec![
+                    p.profile.clone(),
+                    match p.file {
+                        "credentials" => "credentials (login)".to_string(),
+                        _ => "config (credential_process)".to_string(),
+                    },
+                    or_dash(p.provider.as_deref()),
+                    or_dash(p.role_arn.as_deref()),
+                    match (p.file, p.expires) {
+                        ("config", Some(e)) => format!("{} (cached)", time_left(e, now)),
+                        (_, Some(e)) => time_left(e, now),
+                        ("credentials", None) => "unknown".to_string(),
+                        _ => "on demand".to_string(),
+                    },
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &["PROFILE", "FILE", "PROVIDER", "ROLE", "EXPIRES"],
+            &rows,
+        ));
+    }
+
+    out.push_str(&format!(
+        "\nSecret store ({})\n",
+        r.secret_store.cache_dir.display()
+    ));
+    let remembered = match r.secret_store.remembered {
+        Some(kind) => format!(
+            "  auto: {kind} (remembered: the keyring did not answer; probed again after a day)\n"
+        ),
+        None => "  auto: the keyring when it answers, else files (not probed here)\n".to_string(),
+    };
+    out.push_str(&remembered);
+    match r.secret_store.keyring_answered {
+        Some(true) => out.push_str("  keyring: answered\n"),
+        Some(false) => out.push_str("  keyring: did not answer\n"),
+        None => {}
+    }
+    if r.cache_entries.is_empty() {
+        out.push_str("  no cached entries\n");
+    } else {
+        let rows: Vec<Vec<String>> = r
+            .cache_entries
+            .iter()
+            .map(|e| {
+                vec![
+                    e.key.clone(),
+                    e.store.to_string(),
+                    e.kind.replace('_', " "),
+                    or_dash(e.provider.as_deref()),
+                    or_dash(e.role_arn.as_deref()),
+                    match (e.expires, e.saved_at) {
+                        (Some(x), _) => time_left(x, now),
+                        (None, Some(s)) => {
+                            format!("saved {} ago", span((now - s).whole_seconds().max(0)))
+                        }
+                        (None, None) => "-".to_string(),
+                    },
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &["KEY", "STORE", "KIND", "PROVIDER", "ROLE", "EXPIRES"],
+            &rows,
+        ));
+    }
+
+    out.push('\n');
+    if r.warnings.is_empty() {
+        out.push_str("No warnings\n");
+    } else {
+        out.push_str(&format!("Warnings ({})\n", r.warnings.len()));
+        for w in &r.warnings {
+            out.push_str(&format!("  - {}\n", w.message));
+        }
+    }
+    out
+}
+
+/// The `--json` document: the report plus `version`, `now` and each
+/// profile's and entry's `seconds_left`.
+pub fn render_json(r: &Report, now: OffsetDateTime) -> String {
+    let mut value = serde_json::to_value(r).unwrap_or(serde_json::Value::Null);
+    let left = |v: &mut serde_json::Value, field: &str| {
+        if let Some(list) = v.get_mut(field).and_then(|l| l.as_array_mut()) {
+            for item in list {
+                let secs = item
+                    .get("expires")
+                    .and_then(|e| e.as_str())
+                    .and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok())
+                    .map(|e| (e - now).whole_seconds());
+                if let Some(obj) = item.as_object_mut() {
+                    obj.insert("seconds_left".into(), secs.into());
+                }
+            }
+        }
+    };
+    left(&mut value, "profiles");
+    left(&mut value, "cache_entries");
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("version".into(), JSON_VERSION.into());
+        obj.insert("now".into(), aws_cli_oidc::output::rfc3339_utc(now).into());
+    }
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".into());
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-27 22:00:00 UTC);
+
+    /// `{{now+42m30s}}` / `{{now-2h0m30s}}` in fixture text, resolved against `now`.
+    fn resolve_times(text: &str, now: OffsetDateTime) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("{{now") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 5..];
+            let end = after.find("}}").expect("unclosed placeholder");
+            let spec = &after[..end];
+            let (sign, units) = spec.split_at(1);
+            let mut secs = 0i64;
+            let mut num = String::new();
+            for c in units.chars() {
+                if c.is_ascii_digit() {
+                    num.push(c);
+                } else {
+                    let n: i64 = num.parse().expect("number");
+                    num.clear();
+                    secs += n * match c {
+                        'd' => 86400,
+                        'h' => 3600,
+                        'm' => 60,
+                        's' => 1,
+                        _ => panic!("unit {c}"),
+                    };
+                }
+            }
+            let t = if sign == "-" {
+                now - time::Duration::seconds(secs)
+            } else {
+                now + time::Duration::seconds(secs)
+            };
+            out.push_str(&aws_cli_oidc::output::rfc3339_utc(t));
+            rest = &after[end + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    fn copy_fixture(from: &Path, to: &Path, now: OffsetDateTime) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::create_dir_all(to).unwrap();
+        std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o700)).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_fixture(&entry.path(), &target, now);
+            } else {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                std::fs::write(&target, resolve_times(&text, now)).unwrap();
+                std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+        }
+    }
+
+    fn fixture_home(now: OffsetDateTime) -> tempfile::TempDir {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/status/home");
+        copy_fixture(&src, tmp.path(), now);
+        let creds = tmp.path().join(".aws/credentials");
+        std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o644)).unwrap();
+        tmp
+    }
+
+    fn inputs(home: &Path) -> Inputs {
+        Inputs {
+            config_dir: home.join(".aws-cli-oidc"),
+            paths: AwsPaths {
+                config: home.join(".aws/config"),
+                credentials: home.join(".aws/credentials"),
+            },
+        }
+    }
+
+    fn no_keyring(_: &Path) -> Result<Box<dyn SecretStore>, String> {
+        panic!("no provider asked for the keyring, so it must not be probed")
+    }
+
+    #[test]
+    fn human_output_of_the_fixture_matches_the_snapshot() {
+        let home = fixture_home(NOW);
+        let report = gather(&inputs(home.path()), &mut no_keyring);
+        let root = home.path().to_string_lossy().into_owned();
+        let out = render_human(&report, NOW).replace(&root, "$HOME");
+        let expected_path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/status/expected.txt");
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&expected_path, &out).unwrap();
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap();
+        assert_eq!(out, expected, "actual:\n{out}");
+    }
+
+    #[test]
+    fn json_has_version_times_left_and_warning_kinds() {
+        let home = fixture_home(NOW);
+        let report = gather(&inputs(home.path()), &mut no_keyring);
+        let v: serde_json::Value = serde_json::from_str(&render_json(&report, NOW)).unwrap();
+        assert_eq!(v["version"], 1);
+        assert_eq!(v["now"], "2026-11-27T22:00:00Z");
+        let dev = &v["profiles"][0];
+        assert_eq!(dev["profile"], "dev");
+        assert_eq!(dev["seconds_left"], 42 * 60 + 30);
+        assert_eq!(v["profiles"][1]["seconds_left"], -(3 * 60 + 30));
+        assert_eq!(v["profiles"][2]["file"], "config");
+        // get-cred -s of that profile would answer from this cache entry.
+        assert_eq!(v["profiles"][2]["seconds_left"], 12 * 60 + 30);
+        assert_eq!(v["profiles"][2]["cache_key"], "creds.corp.1c91fd828a4e721e");
+        assert_eq!(v["profiles"][0]["cache_key"], serde_json::Value::Null);
+        let kinds: Vec<&str> = v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["file_mode", "botocore_refuses", "shadowing_keys"]);
+        assert_eq!(v["secret_store"]["remembered"], "file");
+    }
+
+    #[test]
+    fn keyring_provider_probes_once_and_lists_its_entries() {
+        let home = fixture_home(NOW);
+        let dir = home.path().join(".aws-cli-oidc");
+        let yaml = std::fs::read_to_string(dir.join("config.yaml")).unwrap();
+        let extra = "vault:\n  oidc_provider_metadata_url: https://idp.example.com/x\n  client_id: c\n  aws_federation_type: oidc\n  secret_store: keyring\n";
+        std::fs::write(dir.join("config.yaml"), format!("{yaml}{extra}")).unwrap();
+        let fake = home.path().join("fake-keyring");
+        let mut calls = 0;
+        let mut answering = |_: &Path| -> Result<Box<dyn SecretStore>, String> {
+            calls += 1;
+            let store = FileStore::new(&fake);
+            let entry = RefreshTokenEntry {
+                refresh_token: "t".to_string().into(),
+                token_endpoint: "https://idp.example.com/token".into(),
+                client_id: "c".into(),
+                issuer: "https://idp.example.com".into(),
+                saved_at: NOW - time::Duration::minutes(5),
+            };
+            cache::put_refresh_token(&store, "vault", &entry, NOW).map_err(|e| e.to_string())?;
+            Ok(Box::new(store))
+        };
+        let report = gather(&inputs(home.path()), &mut answering);
+        assert_eq!(calls, 1);
+        let vault = report.providers.iter().find(|p| p.name == "vault").unwrap();
+        assert_eq!(vault.store_in_use, "keyring");
+        let entry = report
+            .cache_entries
+            .iter()
+            .find(|e| e.store == "keyring")
+            .unwrap();
+        assert_eq!(
+            (entry.key.as_str(), entry.kind, entry.provider.as_deref()),
+            ("refresh.vault", "refresh_token", Some("vault"))
+        );
+        assert!(render_human(&report, NOW).contains("saved 5m ago"));
+
+        let mut failing =
+            |_: &Path| -> Result<Box<dyn SecretStore>, String> { Err("no D-Bus session".into()) };
+        let report = gather(&inputs(home.path()), &mut failing);
+        let vault = report.providers.iter().find(|p| p.name == "vault").unwrap();
+        assert_eq!(vault.store_in_use, "keyring unavailable");
+        assert!(
+            report
+                .warnings
+                .iter()
+                .any(|w| w.kind == "keyring_unavailable" && w.message.contains("no D-Bus session"))
+        );
+    }
+
+    #[test]
+    fn nothing_configured_reads_as_empty_without_warnings() {
+        let tmp = tempfile::tempdir().unwrap();
+        let report = gather(&inputs(tmp.path()), &mut no_keyring);
+        assert!(report.providers.is_empty() && report.profiles.is_empty());
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+        let out = render_human(&report, NOW);
+        assert!(out.contains("aws-cli-oidc setup NAME"), "{out}");
+        assert!(out.ends_with("No warnings\n"), "{out}");
+        assert!(
+            !tmp.path().join(".aws-cli-oidc").exists(),
+            "status created files"
+        );
+    }
+
+    #[test]
+    fn time_left_rounds_down_and_says_expired() {
+        let t = |secs: i64| time_left(NOW + time::Duration::seconds(secs), NOW);
+        assert_eq!(t(42 * 60 + 59), "42m");
+        assert_eq!(t(30), "<1m");
+        assert_eq!(t(3 * 3600 + 5 * 60), "3h05m");
+        assert_eq!(t(2 * 86400 + 4 * 3600), "2d4h");
+        assert_eq!(t(-3 * 60 - 10), "expired 3m ago");
+        assert_eq!(t(0), "expired <1m ago");
+    }
+
+    #[test]
+    fn botocore_problems_find_duplicate_sections_and_keys_only() {
+        assert_eq!(
+            botocore_problems("[a]\nx = 1\n[b]\n[a]\ny = 2\n"),
+            ["section [a] appears more than once (lines 1, 4)"]
+        );
+        assert_eq!(
+            botocore_problems("[a]\nregion = 1\nREGION = 2\n"),
+            ["key \"region\" appears more than once in section [a] (lines 2, 3)"]
+        );
+        // configparser compares headers exactly, and nested blocks are one value.
+        assert!(botocore_problems("[profile a]\n[profile  a]\n").is_empty());
+        assert!(botocore_problems("[a]\ns3 =\n  x = 1\n  x = 2\n# c\n; c\n").is_empty());
+        assert!(botocore_problems("\u{feff}[a]\r\nk = v\r\n[b]\r\nk = v\r\n").is_empty());
+    }
+
+    #[test]
+    fn command_line_gives_provider_role_and_duration() {
+        let cmd =
+            "'/opt/x/aws-cli-oidc' get-cred --provider corp -r arn:aws:iam::1:role/r -d 900 -s -j";
+        assert_eq!(provider_in_command(cmd).as_deref(), Some("corp"));
+        assert_eq!(
+            role_in_command(cmd).as_deref(),
+            Some("arn:aws:iam::1:role/r")
+        );
+        assert_eq!(duration_in_command(cmd), Some(900));
+        let short = "aws-cli-oidc get-cred -p 'my-idp'";
+        assert_eq!(provider_in_command(short).as_deref(), Some("my-idp"));
+        assert_eq!(
+            (role_in_command(short), duration_in_command(short)),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn table_aligns_columns_without_trailing_spaces() {
+        let t = table(
+            &["A", "BB"],
+            &[vec!["xxx".into(), "y".into()], vec!["z".into(), "".into()]],
+        );
+        assert_eq!(t, "  A    BB\n  xxx  y\n  z\n");
+    }
 }

@@ -41,6 +41,11 @@ const ACCOUNTS = {
     email: 'dave@example.test',
     roles: [`${role('denied')},${SAML_PROVIDER}`],
   },
+  // One role STS grants and one it refuses (`login --all-roles` partial failure).
+  erin: {
+    email: 'erin@example.test',
+    roles: [`${role('developer')},${SAML_PROVIDER}`, `${role('denied')},${SAML_PROVIDER}`],
+  },
 };
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';

@@ -1,0 +1,308 @@
+//! `login --all-roles --profile-template T -p PROVIDER`: one browser login,
+//! then one `AssumeRoleWithSAML` per role the assertion offers, each written
+//! as its own profile, all in one locked write of the credentials file.
+//!
+//! The template's placeholders are `{account}`, `{role}` (the role's name,
+//! without its path) and `{provider}`. A role that STS refuses, or whose
+//! profile cannot be written, is reported on stderr and the others are
+//! still written; the exit code is then 1, so a script notices.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, bail};
+use aws_cli_oidc::awsfiles::StoreOptions;
+use aws_cli_oidc::awsfiles::document::check_profile_name;
+use aws_cli_oidc::awsfiles::profiles::{LoginWrite, format_expiry, write_login_credentials_many};
+use aws_cli_oidc::cache::{self, RefreshTokenEntry};
+use aws_cli_oidc::config::FederationType;
+use aws_cli_oidc::federation::{self, Effects};
+use aws_cli_oidc::session;
+use aws_cli_oidc::sts::arn::RoleArn;
+
+use super::Ctx;
+use super::lazy_client::LazyClient;
+use crate::cli::LoginArgs;
+
+/// The placeholders a profile template may use.
+const PLACEHOLDERS: [&str; 3] = ["account", "role", "provider"];
+
+/// Fill `{account}`, `{role}` and `{provider}` into `template`. Any other
+/// `{name}`, or a brace without its partner, is an error naming it.
+pub fn render_template(
+    template: &str,
+    account: &str,
+    role: &str,
+    provider: &str,
+) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find(['{', '}']) {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        if after.starts_with('}') {
+            return Err(format!(
+                "profile template {template:?} has a '}}' without a '{{'"
+            ));
+        }
+        let Some(close) = after.find('}') else {
+            return Err(format!(
+                "profile template {template:?} has a '{{' without a '}}'"
+            ));
+        };
+        let name = &after[1..close];
+        out.push_str(match name {
+            "account" => account,
+            "role" => role,
+            "provider" => provider,
+            other => {
+                return Err(format!(
+                    "profile template {template:?} uses {{{other}}}; the placeholders are {}",
+                    PLACEHOLDERS
+                        .iter()
+                        .map(|p| format!("{{{p}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        });
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The profile name for one role ARN.
+fn profile_for(template: &str, role_arn: &str, provider: &str) -> Result<String, String> {
+    let arn = RoleArn::parse(role_arn).map_err(|e| e.to_string())?;
+    let name = render_template(template, arn.account(), arn.name(), provider)?;
+    check_profile_name(&name).map_err(|e| format!("{e} (from --profile-template {template:?})"))?;
+    Ok(name)
+}
+
+pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
+    let Some(template) = args.profile_template.as_deref() else {
+        bail!("--all-roles needs --profile-template, e.g. '{{account}}-{{role}}'");
+    };
+    if args.device {
+        bail!(
+            "--all-roles logs in through the browser; --device is not supported with it (use --no-browser to only print the URL)"
+        );
+    }
+    // Cheap checks first, so a bad template or provider costs no browser
+    // round trip.
+    let cfg = ctx.provider(&args.target)?;
+    profile_for(
+        template,
+        "arn:aws:iam::123456789012:role/example",
+        &cfg.name,
+    )
+    .map_err(anyhow::Error::msg)?;
+    if cfg.federation_type != FederationType::Saml2 {
+        return Err(federation::Error::AllRolesNeedsSaml {
+            provider: cfg.name.clone(),
+            federation_type: cfg.federation_type.as_str(),
+        }
+        .into());
+    }
+    let paths = ctx.aws_paths()?;
+    let opened = ctx.secret_store(&cfg, false)?;
+    let config_dir = ctx.config_dir()?;
+
+    let (idp_settings, sts_settings) = ctx.network_settings(&cfg);
+    let warn_insecure = || {
+        if cfg.insecure_skip_verify {
+            ctx.ui.warn(&format!(
+                "insecure_skip_verify is true for provider {:?}: TLS certificates of the identity provider are NOT verified; set it to false and use ca_bundle instead",
+                cfg.name
+            ));
+        }
+    };
+    let idp = LazyClient::new(idp_settings, &warn_insecure);
+    let sts = LazyClient::new(sts_settings, &|| {});
+    let req = federation::Request {
+        role_arn: None,
+        duration: args.target.max_duration,
+    };
+    let ui = &ctx.ui;
+    let no_browser = args.no_browser;
+    let mut open_url = |url: &str| ui.open_login_url(url, no_browser);
+    // Every role is assumed, so nobody is asked to choose.
+    let mut choose_role = |_: &[aws_cli_oidc::saml::RolePair]| None;
+    let mut notice = |msg: &str| ui.warn(msg);
+    let mut fx = Effects {
+        idp_http: &idp,
+        sts_http: &sts,
+        sts_env: &ctx.env.sts,
+        open_url: &mut open_url,
+        choose_role: &mut choose_role,
+        notice: &mut notice,
+        now: time::OffsetDateTime::now_utc(),
+    };
+
+    // The same per-provider lock as every other login and renewal: the
+    // provider may rotate the refresh token we are about to store.
+    let locks = cache::locks_dir(&config_dir);
+    let guard = cache::lock(
+        &locks,
+        &cache::refresh_token_key(&cfg.name),
+        session::lock_timeout(&cfg),
+    )?;
+    let all = federation::login_all_roles(&cfg, &req, &mut fx)
+        .with_context(|| format!("login to provider {:?} for all roles", cfg.name))?;
+    if let (Some(opened), Some(token)) = (&opened, &all.refresh_token) {
+        let entry = RefreshTokenEntry {
+            refresh_token: token.clone(),
+            token_endpoint: all.token_endpoint.clone(),
+            client_id: cfg.client_id.clone(),
+            issuer: all.issuer.clone(),
+            saved_at: fx.now,
+        };
+        if let Err(e) = cache::put_refresh_token(opened.store.as_ref(), &cfg.name, &entry, fx.now) {
+            ui.warn(&format!("could not store the refresh token: {e}"));
+        }
+    }
+    drop(guard);
+
+    let mut failed = 0usize;
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut writes = Vec::new();
+    for role in &all.roles {
+        let arn = &role.pair.role_arn;
+        let credentials = match &role.credentials {
+            Ok(c) => c,
+            Err(e) => {
+                ui.warn(&format!("role {arn}: not written: {e}"));
+                failed += 1;
+                continue;
+            }
+        };
+        let profile = match profile_for(template, arn, &cfg.name) {
+            Ok(p) => p,
+            Err(e) => {
+                ui.warn(&format!("role {arn}: not written: {e}"));
+                failed += 1;
+                continue;
+            }
+        };
+        if let Some(first) = names.get(&profile) {
+            ui.warn(&format!(
+                "role {arn}: not written: --profile-template {template:?} gives profile {profile:?} to {first} too; add {{account}} or {{role}} to the template"
+            ));
+            failed += 1;
+            continue;
+        }
+        names.insert(profile.clone(), arn.clone());
+        writes.push((profile, arn.as_str(), credentials));
+    }
+    let requests: Vec<LoginWrite<'_>> = writes
+        .iter()
+        .map(|(profile, arn, credentials)| LoginWrite {
+            profile,
+            provider: &cfg.name,
+            role_arn: arn,
+            credentials,
+            region: args.region.as_deref(),
+            force: args.force,
+        })
+        .collect();
+    if !requests.is_empty() {
+        let outcome = write_login_credentials_many(
+            &paths,
+            &requests,
+            &StoreOptions::default(),
+            &mut ctx.on_lock_wait(),
+        )?;
+        for (written, req) in outcome.profiles.iter().zip(&requests) {
+            match &written.result {
+                Ok(()) => ui.info(&format!(
+                    "profile {} ({}) written to {}; expires {}",
+                    written.profile,
+                    req.role_arn,
+                    outcome.credentials.path.display(),
+                    format_expiry(req.credentials.expiration)
+                )),
+                Err(e) => {
+                    ui.warn(&format!("role {}: not written: {e}", req.role_arn));
+                    failed += 1;
+                }
+            }
+            if written.shadows_credential_process {
+                ui.warn(&format!(
+                    "profile {:?} in {} has a credential_process, but the keys just written to {} take precedence over it (botocore reads the credentials file first)",
+                    written.profile,
+                    paths.config.display(),
+                    paths.credentials.display()
+                ));
+            }
+        }
+    }
+    let total = all.roles.len();
+    if failed > 0 {
+        ui.warn(&format!(
+            "{} of {total} roles written; {failed} failed (see above)",
+            total - failed
+        ));
+        return Ok(ExitCode::FAILURE);
+    }
+    ui.info(&format!("{total} roles written"));
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_fills_account_role_and_provider() {
+        assert_eq!(
+            render_template(
+                "{account}-{role}@{provider}",
+                "123456789012",
+                "admin",
+                "corp"
+            )
+            .unwrap(),
+            "123456789012-admin@corp"
+        );
+        assert_eq!(render_template("static", "1", "r", "p").unwrap(), "static");
+    }
+
+    #[test]
+    fn template_refuses_unknown_placeholders_and_stray_braces() {
+        let err = render_template("{acount}-{role}", "1", "r", "p").unwrap_err();
+        assert!(
+            err.contains("{acount}") && err.contains("{account}, {role}, {provider}"),
+            "{err}"
+        );
+        assert!(
+            render_template("{role", "1", "r", "p")
+                .unwrap_err()
+                .contains("without a '}'")
+        );
+        assert!(
+            render_template("role}", "1", "r", "p")
+                .unwrap_err()
+                .contains("without a '{'")
+        );
+    }
+
+    #[test]
+    fn profile_uses_the_role_name_without_its_path_and_must_be_valid() {
+        assert_eq!(
+            profile_for(
+                "{account}-{role}",
+                "arn:aws:iam::123456789012:role/team/a/dev",
+                "corp"
+            )
+            .unwrap(),
+            "123456789012-dev"
+        );
+        let err =
+            profile_for("{role} x", "arn:aws:iam::123456789012:role/dev", "corp").unwrap_err();
+        assert!(
+            err.contains("invalid profile name") && err.contains("--profile-template"),
+            "{err}"
+        );
+    }
+}

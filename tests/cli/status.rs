@@ -1,0 +1,157 @@
+//! `status`: the human report of a fixture setup (fixtures/status/home, with
+//! its times resolved against the clock so the snapshot holds), and
+//! `status --json` after a real login against the peers.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::support::{self, Sandbox, run_bounded};
+
+/// `{{now+42m30s}}` / `{{now-3m30s}}` in fixture text, resolved against `now`.
+/// The extra 30 s keep the rounded-down minutes stable while the test runs.
+fn resolve_times(text: &str, now: time::OffsetDateTime) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{now") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 5..];
+        let end = after.find("}}").expect("unclosed placeholder");
+        let (sign, units) = after[..end].split_at(1);
+        let (mut secs, mut num) = (0i64, String::new());
+        for c in units.chars() {
+            if c.is_ascii_digit() {
+                num.push(c);
+                continue;
+            }
+            let n: i64 = num.parse().expect("a number before the unit");
+            num.clear();
+            secs += n * match c {
+                'd' => 86400,
+                'h' => 3600,
+                'm' => 60,
+                's' => 1,
+                other => panic!("unknown unit {other}"),
+            };
+        }
+        let delta = time::Duration::seconds(if sign == "-" { -secs } else { secs });
+        let t = (now + delta).replace_nanosecond(0).expect("whole seconds");
+        out.push_str(
+            &t.format(&time::format_description::well_known::Rfc3339)
+                .expect("formattable"),
+        );
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn copy_fixture(from: &Path, to: &Path, now: time::OffsetDateTime) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(to).expect("create dir");
+    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o700)).expect("chmod dir");
+    for entry in std::fs::read_dir(from).expect("read fixture dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_fixture(&entry.path(), &target, now);
+        } else {
+            let text = std::fs::read_to_string(entry.path()).expect("read fixture");
+            std::fs::write(&target, resolve_times(&text, now)).expect("write fixture");
+            std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600))
+                .expect("chmod file");
+        }
+    }
+}
+
+fn run_status(home: &Path, args: &[&str]) -> support::Run {
+    let mut cmd = Command::new("setsid");
+    cmd.arg(support::binary())
+        .arg("status")
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .current_dir(home);
+    run_bounded(&mut cmd, Duration::from_secs(30))
+}
+
+#[test]
+fn status_human_output_of_fixture_matches_snapshot() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().expect("temp HOME");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/status");
+    let now = time::OffsetDateTime::now_utc();
+    copy_fixture(&root.join("home"), home.path(), now);
+    std::fs::set_permissions(
+        home.path().join(".aws/credentials"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .expect("chmod credentials");
+
+    let run = run_status(home.path(), &[]);
+    run.assert_success();
+    let shown = run
+        .stdout
+        .replace(&home.path().to_string_lossy().into_owned(), "$HOME");
+    let expected = std::fs::read_to_string(root.join("expected.txt")).expect("snapshot");
+    assert_eq!(shown, expected, "{}", run.streams());
+    assert!(run.stderr.is_empty(), "nothing on stderr{}", run.streams());
+}
+
+#[test]
+fn status_json_after_login_lists_provider_profile_and_cache() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&["login", "--profile", "dev", "-p", "oidc"])
+        .assert_success();
+    let run = sandbox.run(&["status", "--json"]);
+    run.assert_success();
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}){}", run.streams()));
+    assert_eq!(doc["version"], 1);
+    let providers: Vec<&str> = doc["providers"]
+        .as_array()
+        .expect("providers")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(
+        providers.contains(&"oidc") && providers.contains(&"saml"),
+        "{doc}"
+    );
+
+    let profiles = doc["profiles"].as_array().expect("profiles");
+    assert_eq!(profiles.len(), 1, "{doc}");
+    let dev = &profiles[0];
+    assert_eq!(dev["profile"], "dev");
+    assert_eq!(dev["file"], "credentials");
+    assert_eq!(dev["provider"], "oidc");
+    assert_eq!(dev["role_arn"], support::role_arn("developer"));
+    let left = dev["seconds_left"].as_i64().expect("seconds_left");
+    assert!((3000..=3600).contains(&left), "seconds_left {left}");
+
+    // No keyring in the sandbox: auto fell back to files and remembered it,
+    // and status listed the refresh token without probing again.
+    assert_eq!(doc["secret_store"]["remembered"], "file", "{doc}");
+    assert!(
+        doc["cache_entries"]
+            .as_array()
+            .expect("cache_entries")
+            .iter()
+            .any(|e| e["key"] == "refresh.oidc" && e["kind"] == "refresh_token"),
+        "{doc}"
+    );
+    // The sandbox writes config.yaml with the default umask (0644).
+    assert!(
+        doc["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .any(|w| w["kind"] == "file_mode"
+                && w["path"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("config.yaml"))),
+        "{doc}"
+    );
+}
