@@ -125,30 +125,7 @@ setup_args=(setup demo --non-interactive
   --metadata-url "$issuer/.well-known/openid-configuration"
   --client-id aws-cli --federation-type oidc --default-role "$role")
 show aws-cli-oidc "${setup_args[@]}"
-set +e
-setup_out="$(run "$bin" "${setup_args[@]}" 2>&1)"
-setup_code=$?
-set -e
-printf '%s\n' "$setup_out"
-if [ "$setup_code" -ne 0 ]; then
-  case "$setup_out" in
-    *"not implemented yet"*)
-      # FALLBACK (temporary, to be removed once `setup` lands): write the
-      # config.yaml that setup would write.
-      echo "demo: FALLBACK: setup is not implemented yet; writing ~/.aws-cli-oidc/config.yaml directly"
-      mkdir -p "$home/.aws-cli-oidc"
-      cat >"$home/.aws-cli-oidc/config.yaml" <<YAML
-demo:
-  oidc_provider_metadata_url: $issuer/.well-known/openid-configuration
-  client_id: aws-cli
-  aws_federation_type: oidc
-  default_iam_role_arn: $role
-YAML
-      chmod 600 "$home/.aws-cli-oidc/config.yaml"
-      ;;
-    *) die "setup failed (exit $setup_code)" ;;
-  esac
-fi
+run "$bin" "${setup_args[@]}" 2>&1 || die "setup failed"
 
 step "2/3 login: browser login as alice, credentials into profile \"demo\""
 show aws-cli-oidc login --profile demo -p demo
