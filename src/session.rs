@@ -12,8 +12,9 @@
 //! Nothing here prints: notices go through [`Effects::notice`], and the
 //! interactive login is a closure the command supplies.
 
+use std::io::Write;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use crate::cache::{self, CredentialsEntry, RefreshTokenEntry, SecretStore};
 use crate::config::ProviderConfig;
@@ -72,6 +73,16 @@ pub enum Error {
     /// The secret store or the lock failed.
     #[error(transparent)]
     Cache(#[from] cache::Error),
+    /// The login another process ran while we waited for it failed.
+    #[error(
+        "the login for provider {provider:?} in another aws-cli-oidc process failed: {message}; run the command again to retry"
+    )]
+    OtherLoginFailed {
+        /// The provider.
+        provider: String,
+        /// The first line of that process's error.
+        message: String,
+    },
     /// No fresh credentials, no usable refresh token, and nobody to log in.
     #[error(
         "provider {provider:?} needs an interactive login, and there is no browser or terminal here to do it; run: {hint}"
@@ -129,7 +140,8 @@ pub fn obtain(
         return Ok(hit);
     }
 
-    let _guard = cache::lock(
+    let wait_started = SystemTime::now();
+    let guard = cache::lock(
         plan.locks_dir,
         &cache::refresh_token_key(&cfg.name),
         lock_timeout(cfg),
@@ -138,6 +150,17 @@ pub fn obtain(
     let now = time::OffsetDateTime::now_utc().max(fx.now);
     if let Some(hit) = cache_store.and_then(|s| cached(s, now)) {
         return Ok(hit);
+    }
+    // Or its login failed (denied, abandoned): then every waiter would open
+    // a browser tab of its own, one after another. Fail with its reason.
+    let failure = guard.path().with_extension("failed");
+    if guard.waited()
+        && let Some(message) = failed_since(&failure, wait_started)
+    {
+        return Err(Error::OtherLoginFailed {
+            provider: cfg.name.clone(),
+            message,
+        });
     }
 
     let mut result = None;
@@ -148,7 +171,13 @@ pub fn obtain(
     }
     let (outcome, source) = match result {
         Some(outcome) => (outcome, Source::Refresh),
-        None if plan.allow_login => (login(fx)?, Source::Login),
+        None if plan.allow_login => match login(fx) {
+            Ok(outcome) => (outcome, Source::Login),
+            Err(e) => {
+                record_failure(&failure, &e.to_string());
+                return Err(e.into());
+            }
+        },
         None => {
             return Err(Error::NeedsLogin {
                 provider: cfg.name.clone(),
@@ -156,6 +185,7 @@ pub fn obtain(
             });
         }
     };
+    let _ = std::fs::remove_file(&failure);
     if let Some(store) = plan.store {
         if source == Source::Login {
             save_refresh_token(store, cfg, &outcome, fx);
@@ -251,5 +281,66 @@ fn save_refresh_token(
     };
     if let Err(e) = cache::put_refresh_token(store, &cfg.name, &entry, fx.now) {
         (fx.notice)(&format!("could not store the refresh token: {e}"));
+    }
+}
+
+/// Leave the reason a login failed beside the lock, for the callers that
+/// were waiting for it. Messages carry no secrets (see `crate::secret`).
+fn record_failure(path: &Path, message: &str) {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    if let Ok(mut f) = opts.open(path) {
+        let first_line = message.lines().next().unwrap_or("");
+        let _ = f.write_all(first_line.as_bytes());
+    }
+}
+
+/// The recorded failure, if it happened at or after `since`.
+fn failed_since(path: &Path, since: SystemTime) -> Option<String> {
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    if modified < since {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let line: String = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(500)
+        .collect();
+    Some(if line.is_empty() {
+        "unknown error".to_string()
+    } else {
+        line
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_counts_only_for_callers_that_waited_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("refresh.p.failed");
+        let before = SystemTime::now() - Duration::from_secs(5);
+        assert_eq!(failed_since(&path, before), None, "no marker, no failure");
+        record_failure(&path, "the provider refused the login: access_denied\nmore");
+        assert_eq!(
+            failed_since(&path, before).as_deref(),
+            Some("the provider refused the login: access_denied")
+        );
+        let later = SystemTime::now() + Duration::from_secs(5);
+        assert_eq!(
+            failed_since(&path, later),
+            None,
+            "an old failure is not ours"
+        );
     }
 }
