@@ -159,9 +159,16 @@ fn open_with(
                 }
                 Err(reason) => {
                     // A marker that cannot be written only costs a probe per run.
-                    let _ = ensure_private_dir(&cache)
-                        .and_then(|()| write_atomic(&cache, &marker, b"file\n"));
-                    let notice = (state == Marker::Absent).then(|| {
+                    // Of many parallel first callers, only the one that
+                    // creates the marker prints the notice.
+                    let first = state == Marker::Absent
+                        && ensure_private_dir(&cache).is_ok()
+                        && create_marker(&marker);
+                    if !first {
+                        let _ = ensure_private_dir(&cache)
+                            .and_then(|()| write_atomic(&cache, &marker, b"file\n"));
+                    }
+                    let notice = first.then(|| {
                         format!(
                             "no usable keyring ({reason}); storing secrets in {} (mode 0600)",
                             cache.display()
@@ -171,6 +178,25 @@ fn open_with(
                 }
             }
         }
+    }
+}
+
+/// Create the `auto` marker if nobody has: true only for its creator.
+fn create_marker(marker: &Path) -> bool {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(marker) {
+        Ok(mut f) => {
+            let _ = f.write_all(b"file\n");
+            true
+        }
+        Err(_) => false,
     }
 }
 

@@ -200,6 +200,14 @@ fn parallel_cold_start_logs_in_once_and_all_print_the_same_credentials() {
         "the waiters read the cache, they do not renew:\n{}",
         peers.logs()
     );
+    let notices = runs
+        .iter()
+        .filter(|r| r.stderr.contains("no usable keyring"))
+        .count();
+    assert_eq!(
+        notices, 1,
+        "the file-store notice is printed once, not by every first caller"
+    );
     assert_eq!(
         creds_entries(&sandbox, "oidc").len(),
         1,
