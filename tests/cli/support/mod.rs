@@ -483,7 +483,7 @@ impl Sandbox {
         sandbox
     }
 
-    /// Sets `E2E_USER` (alice, bob or dave).
+    /// Sets `E2E_USER` (alice, bob, dave or erin; see tests/peers/README.md).
     pub fn user(mut self, user: &str) -> Sandbox {
         user.clone_into(&mut self.user);
         self
