@@ -183,6 +183,17 @@ pub fn login_with_metadata(
         cfg.name,
         cfg.federation_type
     );
+    let grant = browser_grant(cfg, metadata, fx)?;
+    federate(cfg, req, duration, &grant, fx)
+}
+
+/// The browser login (authorization code + PKCE to the loopback listener)
+/// as a [`Grant`].
+fn browser_grant(
+    cfg: &ProviderConfig,
+    metadata: &Metadata,
+    fx: &mut Effects<'_>,
+) -> Result<Grant, Error> {
     let client = client_credentials(cfg);
     let login_req = oidc::LoginRequest {
         metadata,
@@ -195,13 +206,12 @@ pub fn login_with_metadata(
         failure_redirect_url: cfg.failure_redirect_url.as_deref(),
     };
     let result = oidc::browser_login(fx.idp_http, &login_req, fx.open_url, fx.now)?;
-    let grant = Grant {
+    Ok(Grant {
         issuer: metadata.issuer.clone(),
         token_endpoint: metadata.token_endpoint.clone(),
         tokens: result.tokens,
         claims: Some(result.claims),
-    };
-    federate(cfg, req, duration, &grant, fx)
+    })
 }
 
 /// The `refresh_token` grant at `token_endpoint`, with the ID token (if the
@@ -343,34 +353,7 @@ fn saml_federation(
     grant: &Grant,
     fx: &mut Effects<'_>,
 ) -> Result<(Credentials, String), Error> {
-    let tokens = &grant.tokens;
-    let subject_type = cfg
-        .token_exchange_subject_token_type
-        .as_deref()
-        .unwrap_or(ACCESS_TOKEN_TYPE);
-    let subject = if subject_type == ID_TOKEN_TYPE {
-        tokens.id_token.as_ref().ok_or(Error::MissingToken {
-            url: grant.token_endpoint.clone(),
-            what: "id_token",
-            hint: "the token exchange is configured to send the ID token; make sure the openid scope is granted",
-        })?
-    } else {
-        &tokens.access_token
-    };
-    log::debug!(
-        "federation: exchanging the {subject_type} for {SAML2_TOKEN_TYPE} (audience {})",
-        cfg.token_exchange_audience.as_deref().unwrap_or("none")
-    );
-    let exchanged = oidc::token_exchange(
-        fx.idp_http,
-        &grant.token_endpoint,
-        &client_credentials(cfg),
-        subject,
-        subject_type,
-        cfg.token_exchange_audience.as_deref(),
-        SAML2_TOKEN_TYPE,
-    )?;
-    let response = saml::from_token_exchange(&exchanged.access_token)?;
+    let response = saml_exchange(cfg, grant, fx)?;
     let requested = req
         .role_arn
         .as_deref()
@@ -382,7 +365,19 @@ fn saml_federation(
             _ => return Err(Error::RoleNotChosen { roles }),
         },
     };
-    // The IdP's SessionDuration caps what we may ask for; STS would refuse more.
+    let creds = assume_saml_role(cfg, &pair, &response, duration, fx)?;
+    Ok((creds, pair.role_arn))
+}
+
+/// `AssumeRoleWithSAML` for one role of the assertion. The IdP's
+/// SessionDuration caps what we may ask for; STS would refuse more.
+fn assume_saml_role(
+    cfg: &ProviderConfig,
+    pair: &RolePair,
+    response: &saml::SamlResponse,
+    duration: u32,
+    fx: &mut Effects<'_>,
+) -> Result<Credentials, sts::Error> {
     let duration = match response.session_duration {
         Some(cap) if cap < duration => cap.max(*DURATION_RANGE.start()),
         _ => duration,
@@ -393,7 +388,7 @@ fn saml_federation(
         pair.role_arn,
         pair.principal_arn
     );
-    let creds = with_duration_fallback(duration, &pair.role_arn, fx.notice, |d| {
+    with_duration_fallback(duration, &pair.role_arn, fx.notice, |d| {
         sts::assume_role_with_saml(
             fx.sts_http,
             &endpoint,
@@ -402,8 +397,7 @@ fn saml_federation(
             &response.base64,
             d,
         )
-    })?;
-    Ok((creds, pair.role_arn))
+    })
 }
 
 /// Many roles keep IAM's default one-hour maximum while users configure
@@ -470,46 +464,14 @@ pub fn login_all_roles(
     }
     let duration = resolve_duration(cfg, req)?;
     let metadata = oidc::discover(fx.idp_http, &cfg.metadata_url)?;
-    let client = client_credentials(cfg);
-    let login_req = oidc::LoginRequest {
-        metadata: &metadata,
-        client: &client,
-        scopes: &cfg.scopes,
-        additional_query: cfg.additional_query.as_deref(),
-        loopback_port: cfg.loopback_port,
-        timeout: Duration::from_secs(cfg.login_timeout_seconds),
-        successful_redirect_url: cfg.successful_redirect_url.as_deref(),
-        failure_redirect_url: cfg.failure_redirect_url.as_deref(),
-    };
-    let result = oidc::browser_login(fx.idp_http, &login_req, fx.open_url, fx.now)?;
-    let grant = Grant {
-        issuer: metadata.issuer.clone(),
-        token_endpoint: metadata.token_endpoint.clone(),
-        tokens: result.tokens,
-        claims: Some(result.claims),
-    };
+    let grant = browser_grant(cfg, &metadata, fx)?;
     let response = saml_exchange(cfg, &grant, fx)?;
     if response.roles.is_empty() {
         return Err(saml::Error::NoRoles.into());
     }
-    let duration = match response.session_duration {
-        Some(cap) if cap < duration => cap.max(*DURATION_RANGE.start()),
-        _ => duration,
-    };
     let mut roles = Vec::with_capacity(response.roles.len());
     for pair in &response.roles {
-        let endpoint = sts::resolve_endpoint(fx.sts_env, cfg.aws_region.as_deref(), &pair.role_arn);
-        let credentials = with_duration_fallback(duration, &pair.role_arn, fx.notice, |d| {
-            sts::assume_role_with_saml(
-                fx.sts_http,
-                &endpoint,
-                &pair.role_arn,
-                &pair.principal_arn,
-                &response.base64,
-                d,
-            )
-        })
-        .map_err(Error::from);
+        let credentials = assume_saml_role(cfg, pair, &response, duration, fx).map_err(Error::from);
         roles.push(RoleResult {
             pair: pair.clone(),
             credentials,
@@ -543,6 +505,10 @@ fn saml_exchange(
     } else {
         &grant.tokens.access_token
     };
+    log::debug!(
+        "federation: exchanging the {subject_type} for {SAML2_TOKEN_TYPE} (audience {})",
+        cfg.token_exchange_audience.as_deref().unwrap_or("none")
+    );
     let exchanged = oidc::token_exchange(
         fx.idp_http,
         &grant.token_endpoint,
