@@ -272,16 +272,36 @@ fn save_refresh_token(
     let Some(token) = &outcome.refresh_token else {
         return;
     };
-    let entry = RefreshTokenEntry {
-        refresh_token: token.clone(),
-        token_endpoint: outcome.token_endpoint.clone(),
-        client_id: cfg.client_id.clone(),
-        issuer: outcome.issuer.clone(),
-        saved_at: fx.now,
-    };
-    if let Err(e) = cache::put_refresh_token(store, &cfg.name, &entry, fx.now) {
+    if let Err(e) = store_refresh_token(
+        store,
+        cfg,
+        token,
+        &outcome.issuer,
+        &outcome.token_endpoint,
+        fx.now,
+    ) {
         (fx.notice)(&format!("could not store the refresh token: {e}"));
     }
+}
+
+/// Store the refresh token a login returned, with where to redeem it. The
+/// caller holds the provider's lock (see the module docs).
+pub fn store_refresh_token(
+    store: &dyn SecretStore,
+    cfg: &ProviderConfig,
+    token: &crate::secret::Secret<String>,
+    issuer: &str,
+    token_endpoint: &str,
+    now: time::OffsetDateTime,
+) -> Result<(), cache::Error> {
+    let entry = RefreshTokenEntry {
+        refresh_token: token.clone(),
+        token_endpoint: token_endpoint.to_string(),
+        client_id: cfg.client_id.clone(),
+        issuer: issuer.to_string(),
+        saved_at: now,
+    };
+    cache::put_refresh_token(store, &cfg.name, &entry, now)
 }
 
 /// Leave the reason a login failed beside the lock, for the callers that

@@ -14,14 +14,13 @@ use anyhow::{Context as _, Result, bail};
 use aws_cli_oidc::awsfiles::StoreOptions;
 use aws_cli_oidc::awsfiles::document::check_profile_name;
 use aws_cli_oidc::awsfiles::profiles::{LoginWrite, format_expiry, write_login_credentials_many};
-use aws_cli_oidc::cache::{self, RefreshTokenEntry};
+use aws_cli_oidc::cache;
 use aws_cli_oidc::config::FederationType;
 use aws_cli_oidc::federation::{self, Effects};
 use aws_cli_oidc::session;
 use aws_cli_oidc::sts::arn::RoleArn;
 
 use super::Ctx;
-use super::lazy_client::LazyClient;
 use crate::cli::LoginArgs;
 
 /// The placeholders a profile template may use.
@@ -109,17 +108,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     let opened = ctx.secret_store(&cfg, false)?;
     let config_dir = ctx.config_dir()?;
 
-    let (idp_settings, sts_settings) = ctx.network_settings(&cfg);
-    let warn_insecure = || {
-        if cfg.insecure_skip_verify {
-            ctx.ui.warn(&format!(
-                "insecure_skip_verify is true for provider {:?}: TLS certificates of the identity provider are NOT verified; set it to false and use ca_bundle instead",
-                cfg.name
-            ));
-        }
-    };
-    let idp = LazyClient::new(idp_settings, &warn_insecure);
-    let sts = LazyClient::new(sts_settings, &|| {});
+    let (idp, sts) = ctx.http_clients(&cfg);
     let req = federation::Request {
         role_arn: None,
         duration: args.target.max_duration,
@@ -150,17 +139,17 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     )?;
     let all = federation::login_all_roles(&cfg, &req, &mut fx)
         .with_context(|| format!("login to provider {:?} for all roles", cfg.name))?;
-    if let (Some(opened), Some(token)) = (&opened, &all.refresh_token) {
-        let entry = RefreshTokenEntry {
-            refresh_token: token.clone(),
-            token_endpoint: all.token_endpoint.clone(),
-            client_id: cfg.client_id.clone(),
-            issuer: all.issuer.clone(),
-            saved_at: fx.now,
-        };
-        if let Err(e) = cache::put_refresh_token(opened.store.as_ref(), &cfg.name, &entry, fx.now) {
-            ui.warn(&format!("could not store the refresh token: {e}"));
-        }
+    if let (Some(opened), Some(token)) = (&opened, &all.refresh_token)
+        && let Err(e) = session::store_refresh_token(
+            opened.store.as_ref(),
+            &cfg,
+            token,
+            &all.issuer,
+            &all.token_endpoint,
+            fx.now,
+        )
+    {
+        ui.warn(&format!("could not store the refresh token: {e}"));
     }
     drop(guard);
 

@@ -6,20 +6,24 @@ use std::cell::OnceCell;
 use aws_cli_oidc::http::client::{NetworkSettings, UreqClient};
 use aws_cli_oidc::http::{Error, HttpClient, Request, Response};
 
+use super::Ui;
+
 pub struct LazyClient<'a> {
     settings: NetworkSettings,
     client: OnceCell<UreqClient>,
-    on_first_use: &'a dyn Fn(),
+    warning: Option<String>,
+    ui: &'a Ui,
 }
 
 impl<'a> LazyClient<'a> {
-    /// `on_first_use` runs once, before the first request (for warnings that
-    /// matter only when the network is used).
-    pub fn new(settings: NetworkSettings, on_first_use: &'a dyn Fn()) -> Self {
+    /// `warning` is shown once, before the first request: it matters only
+    /// when the network is used (e.g. `insecure_skip_verify`).
+    pub fn new(settings: NetworkSettings, warning: Option<String>, ui: &'a Ui) -> Self {
         LazyClient {
             settings,
             client: OnceCell::new(),
-            on_first_use,
+            warning,
+            ui,
         }
     }
 }
@@ -29,7 +33,9 @@ impl HttpClient for LazyClient<'_> {
         if let Some(client) = self.client.get() {
             return client.send(req);
         }
-        (self.on_first_use)();
+        if let Some(w) = &self.warning {
+            self.ui.warn(w);
+        }
         let client = UreqClient::new(&self.settings)?;
         self.client.get_or_init(|| client).send(req)
     }

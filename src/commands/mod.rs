@@ -210,6 +210,23 @@ impl Ctx<'_> {
         (idp, sts)
     }
 
+    /// HTTP clients for the provider and STS, built on first use so a cache
+    /// hit never sets up TLS. `insecure_skip_verify` is announced before the
+    /// provider's first request, on every run that uses the network.
+    fn http_clients(&self, cfg: &ProviderConfig) -> (LazyClient<'_>, LazyClient<'_>) {
+        let (idp, sts) = self.network_settings(cfg);
+        let warning = cfg.insecure_skip_verify.then(|| {
+            format!(
+                "insecure_skip_verify is true for provider {:?}: TLS certificates of the identity provider are NOT verified; set it to false and use ca_bundle instead",
+                cfg.name
+            )
+        });
+        (
+            LazyClient::new(idp, warning, &self.ui),
+            LazyClient::new(sts, None, &self.ui),
+        )
+    }
+
     /// The secret store for `cfg`. Its one-time notice (the `auto` fallback
     /// to files) goes to stderr. With `required` false a store that cannot
     /// be opened is only mentioned with `-v`.
@@ -252,17 +269,7 @@ impl Ctx<'_> {
         use std::time::Duration;
 
         let opened = self.secret_store(cfg, want.store_required)?;
-        let (idp_settings, sts_settings) = self.network_settings(cfg);
-        let warn_insecure = || {
-            if cfg.insecure_skip_verify {
-                self.ui.warn(&format!(
-                    "insecure_skip_verify is true for provider {:?}: TLS certificates of the identity provider are NOT verified; set it to false and use ca_bundle instead",
-                    cfg.name
-                ));
-            }
-        };
-        let idp = LazyClient::new(idp_settings, &warn_insecure);
-        let sts = LazyClient::new(sts_settings, &|| {});
+        let (idp, sts) = self.http_clients(cfg);
         let req = federation::Request {
             role_arn: target.role.clone(),
             duration: target.max_duration,
