@@ -858,3 +858,89 @@ fn unknown_flag_is_a_usage_error() {
     run.assert_code(2);
     assert_eq!(sandbox.browser_runs(), 0);
 }
+
+/// Ctrl-C during the wait for the browser leaves nothing behind: the process
+/// ends at once, the loopback listener is gone, and no credentials, cache
+/// entries or temporary files were written.
+#[test]
+fn ctrl_c_while_waiting_for_the_browser_leaves_nothing_behind() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let sandbox = Sandbox::new().mode("never");
+    let mut child = Command::new("setsid")
+        .arg(support::binary())
+        .args(["login", "--profile", "dev", "-p", "oidc"])
+        .env_clear()
+        .envs(sandbox.envs())
+        .current_dir(sandbox.home())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start aws-cli-oidc under setsid");
+    let stderr = child.stderr.take().expect("stderr pipe");
+    // The printed URL carries the redirect URI, and with it the listener's port.
+    let url = BufReader::new(stderr)
+        .lines()
+        .map_while(Result::ok)
+        .map(|l| l.trim().to_owned())
+        .find(|l| l.starts_with("http://"))
+        .expect("the login URL on stderr");
+    let port: u16 = url
+        .split("redirect_uri=http%3A%2F%2F127.0.0.1%3A")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no loopback port in {url}"));
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+        "the listener is up while waiting"
+    );
+
+    // SIGINT to the whole session, as a terminal's Ctrl-C does.
+    let status = Command::new("kill")
+        .args(["-INT", "--", &format!("-{}", child.id())])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let exit = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "still running 5 s after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    support::kill_group(child.id());
+    assert!(!exit.success(), "interrupted, not successful: {exit:?}");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the loopback listener on port {port} is gone"
+    );
+    assert!(
+        !sandbox.aws_credentials_path().exists(),
+        "no credentials file was written"
+    );
+    let cache = sandbox.home().join(".aws-cli-oidc").join("cache");
+    let entries: Vec<String> = std::fs::read_dir(&cache)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("creds.") || n.starts_with("refresh."))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(entries.is_empty(), "no cache entries: {entries:?}");
+    let aws_dir = sandbox.home().join(".aws");
+    let leftovers: Vec<String> = std::fs::read_dir(&aws_dir)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.contains("tmp"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(leftovers.is_empty(), "no temporary files: {leftovers:?}");
+}
