@@ -146,8 +146,9 @@ pub enum Error {
     },
     /// The profile's credential_process belongs to another program.
     #[error(
-        "{}: profile {profile:?} has a credential_process that is not aws-cli-oidc's; refusing to {action} it (pass --force to replace it)",
-        path.display()
+        "{}: profile {profile:?} has a credential_process that is not aws-cli-oidc's; refusing to {action} it ({})",
+        path.display(),
+        if *action == "remove" { "edit the file by hand if it should go" } else { "pass --force to replace it" }
     )]
     ForeignCredentialProcess {
         /// The config file.

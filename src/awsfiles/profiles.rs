@@ -384,13 +384,14 @@ pub fn uninstall_credential_process(
             });
         }
         doc.remove(&section, "credential_process")?;
-        let only_region = doc
-            .properties(&section)?
-            .is_some_and(|p| p.iter().all(|p| p.key.eq_ignore_ascii_case("region")));
-        if only_region {
+        // Only the line we installed goes. Every other key stays, a region
+        // too: it may have been the user's before we came. A section left
+        // with nothing in it is removed, since install created it.
+        let empty = doc.properties(&section)?.is_some_and(|p| p.is_empty());
+        if empty {
             doc.remove_section(&section)?;
         }
-        Ok((false, only_region))
+        Ok((false, empty))
     })?;
     Ok(UninstallOutcome {
         config,
