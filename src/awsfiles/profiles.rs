@@ -18,6 +18,8 @@ use crate::sts::Credentials;
 pub const MARKER_PROVIDER: &str = "x_aws_cli_oidc_provider";
 /// Marker key: the role a managed credentials section holds.
 pub const MARKER_ROLE_ARN: &str = "x_aws_cli_oidc_role_arn";
+/// Marker key: the session duration a login asked for with `-d`.
+pub const MARKER_DURATION: &str = "x_aws_cli_oidc_duration";
 /// When the session token expires (RFC 3339, UTC).
 pub const EXPIRES_KEY: &str = "x_security_token_expires";
 /// The executable name we recognise in a `credential_process`.
@@ -46,6 +48,9 @@ pub struct LoginWrite<'a> {
     pub region: Option<&'a str>,
     /// Overwrite a section that holds keys without our marker.
     pub force: bool,
+    /// The `-d` the login used, so `refresh` renews for as long
+    /// (`x_aws_cli_oidc_duration`); `None` leaves the provider's default.
+    pub duration: Option<u32>,
 }
 
 /// What [`write_login_credentials`] did.
@@ -112,6 +117,8 @@ pub enum ManagedSource {
         role_arn: Option<String>,
         /// `x_security_token_expires`, when present and valid.
         expires: Option<OffsetDateTime>,
+        /// `x_aws_cli_oidc_duration`: the `-d` of the login, when given.
+        duration: Option<u32>,
     },
     /// A `credential_process` stanza of ours in the config file.
     CredentialProcess {
@@ -157,32 +164,9 @@ pub fn write_login_credentials(
     on_wait: &mut dyn FnMut(&Path),
 ) -> Result<LoginOutcome, Error> {
     check_profile_name(req.profile)?;
-    let creds = req.credentials;
-    let expires = format_expiry(creds.expiration);
     let path = paths.credentials.clone();
     let (credentials, ()) = update(&paths.credentials, opts, on_wait, |doc| {
-        let section = req.profile;
-        if let Some(props) = doc.properties(section)?
-            && holds_keys(&props)
-            && !has_marker(&props)
-            && !req.force
-        {
-            return Err(Error::StaticKeys {
-                path: path.clone(),
-                profile: req.profile.to_string(),
-            });
-        }
-        doc.set(section, "aws_access_key_id", creds.access_key_id.expose())?;
-        doc.set(
-            section,
-            "aws_secret_access_key",
-            creds.secret_access_key.expose(),
-        )?;
-        doc.set(section, "aws_session_token", creds.session_token.expose())?;
-        doc.set(section, EXPIRES_KEY, &expires)?;
-        doc.set(section, MARKER_PROVIDER, req.provider)?;
-        doc.set(section, MARKER_ROLE_ARN, req.role_arn)?;
-        Ok(())
+        apply_login(doc, req, &path)
     })?;
     let mut shadows = false;
     let config = match req.region {
@@ -418,6 +402,7 @@ pub fn list_managed(paths: &AwsPaths) -> Result<Vec<ManagedProfile>, Error> {
                     expires: props
                         .get(EXPIRES_KEY)
                         .and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok()),
+                    duration: props.get(MARKER_DURATION).and_then(|d| d.parse().ok()),
                 },
             });
         }
@@ -492,19 +477,50 @@ pub struct ManyOutcome {
 
 /// Set one login's keys in the credentials document, or fail without
 /// touching it.
-fn apply_login(doc: &mut Document, req: &LoginWrite<'_>, path: &Path) -> Result<(), Error> {
-    check_profile_name(req.profile)?;
-    let section = req.profile;
-    if let Some(props) = doc.properties(section)?
+/// Refuse a credentials section that holds keys we did not write (they may
+/// be someone's long-lived keys), unless `force`.
+fn refuse_unmanaged(doc: &Document, profile: &str, force: bool, path: &Path) -> Result<(), Error> {
+    if let Some(props) = doc.properties(profile)?
         && holds_keys(&props)
         && !has_marker(&props)
-        && !req.force
+        && !force
     {
         return Err(Error::StaticKeys {
             path: path.to_path_buf(),
-            profile: req.profile.to_string(),
+            profile: profile.to_string(),
         });
     }
+    Ok(())
+}
+
+/// Everything [`write_login_credentials`] would refuse, checked read-only
+/// before a login, so a refusal never costs a browser round trip: an invalid
+/// name, static keys without `force`, an unparsable or duplicated section,
+/// a read-only file.
+pub fn check_login_target(paths: &AwsPaths, profile: &str, force: bool) -> Result<(), Error> {
+    check_profile_name(profile)?;
+    let path = &paths.credentials;
+    if let Some(doc) = read_document(path)? {
+        refuse_unmanaged(&doc, profile, force, path).map_err(|e| e.with_path(path))?;
+    }
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o200 == 0 {
+            return Err(Error::ReadOnly {
+                path: path.clone(),
+                mode,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn apply_login(doc: &mut Document, req: &LoginWrite<'_>, path: &Path) -> Result<(), Error> {
+    check_profile_name(req.profile)?;
+    let section = req.profile;
+    refuse_unmanaged(doc, section, req.force, path)?;
     let creds = req.credentials;
     let expires = format_expiry(creds.expiration);
     let mut edited = doc.clone();
@@ -518,6 +534,14 @@ fn apply_login(doc: &mut Document, req: &LoginWrite<'_>, path: &Path) -> Result<
     edited.set(section, EXPIRES_KEY, &expires)?;
     edited.set(section, MARKER_PROVIDER, req.provider)?;
     edited.set(section, MARKER_ROLE_ARN, req.role_arn)?;
+    match req.duration {
+        Some(d) => {
+            edited.set(section, MARKER_DURATION, &d.to_string())?;
+        }
+        None => {
+            edited.remove(section, MARKER_DURATION)?;
+        }
+    }
     *doc = edited;
     Ok(())
 }
@@ -677,6 +701,7 @@ mod many_tests {
             credentials: c,
             region,
             force: false,
+            duration: None,
         }
     }
 

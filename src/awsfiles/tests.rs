@@ -203,6 +203,7 @@ fn run_op(dir: &Path, op: &str) -> Result<(), Error> {
                 credentials: &creds,
                 region: opt(2),
                 force: arg(3) == "force",
+                duration: None,
             };
             write_login_credentials(&paths, &req, &opts, &mut no_wait).map(|_| ())
         }
@@ -513,6 +514,7 @@ fn login_reports_shadowed_credential_process_and_lists_managed_profile() {
         credentials: &creds,
         region: None,
         force: false,
+        duration: None,
     };
     let out = write_login_credentials(&paths, &req, &StoreOptions::default(), &mut |_| {})
         .expect("login");
@@ -529,6 +531,7 @@ fn login_reports_shadowed_credential_process_and_lists_managed_profile() {
             provider: "keycloak".into(),
             role_arn: Some("arn:aws:iam::123456789012:role/dev".into()),
             expires: Some(time::macros::datetime!(2026-11-27 22:00:00 UTC)),
+            duration: None,
         }
     );
     assert!(matches!(

@@ -193,6 +193,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
             credentials,
             region: args.region.as_deref(),
             force: args.force,
+            duration: args.target.max_duration,
         })
         .collect();
     if !requests.is_empty() {

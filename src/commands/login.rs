@@ -3,8 +3,10 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use aws_cli_oidc::awsfiles::profiles::{LoginWrite, format_expiry, write_login_credentials};
-use aws_cli_oidc::awsfiles::{StoreOptions, document::check_profile_name};
+use aws_cli_oidc::awsfiles::StoreOptions;
+use aws_cli_oidc::awsfiles::profiles::{
+    LoginWrite, check_login_target, format_expiry, write_login_credentials,
+};
 
 use super::{Ctx, Flow, Want};
 use crate::cli::LoginArgs;
@@ -16,10 +18,11 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     let Some(profile) = args.profile.as_deref() else {
         bail!("pass --profile NAME");
     };
-    // Cheap checks first, so a bad name costs no browser round trip.
-    check_profile_name(profile)?;
+    // Everything the write would refuse is checked first, so a refusal
+    // never costs a browser round trip.
     let cfg = ctx.provider(&args.target)?;
     let paths = ctx.aws_paths()?;
+    check_login_target(&paths, profile, args.force)?;
     // An explicit login always goes to the browser; it stores the refresh
     // token so `refresh` can renew this profile later.
     let want = Want {
@@ -46,6 +49,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
         credentials: &outcome.credentials,
         region: args.region.as_deref(),
         force: args.force,
+        duration: args.target.max_duration,
     };
     let written = write_login_credentials(
         &paths,

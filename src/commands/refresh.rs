@@ -47,6 +47,7 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
             provider,
             role_arn,
             expires,
+            duration,
         } = &m.source
         else {
             continue;
@@ -65,7 +66,7 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
                 .as_deref()
                 .map(|r| format!(" -r {r}"))
                 .unwrap_or_default()
-        );
+        ) + &duration.map(|d| format!(" -d {d}")).unwrap_or_default();
         if config.is_none() {
             config = Some(ConfigFile::load(&ctx.config_dir()?)?);
         }
@@ -81,7 +82,7 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
         let target = TargetArgs {
             provider: Some(provider.clone()),
             role: role_arn.clone(),
-            max_duration: None,
+            max_duration: *duration,
         };
         let want = Want {
             use_cache: false,
@@ -121,6 +122,7 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
             credentials: &got.credentials,
             region: None,
             force: false,
+            duration: *duration,
         };
         match write_login_credentials(
             &paths,

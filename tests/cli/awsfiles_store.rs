@@ -413,6 +413,7 @@ fn botocore_reads_what_we_wrote() {
             credentials: &creds,
             region: Some("eu-central-1"),
             force: false,
+            duration: None,
         },
         &opts,
         &mut no_wait(),

@@ -81,3 +81,25 @@ fn install_profile_runs_as_credential_process() {
         "botocore ran our binary, which logged in once"
     );
 }
+
+/// `login --profile` refuses a section holding someone else's static keys
+/// before it opens the browser, and leaves the file byte-identical.
+#[test]
+fn login_refuses_unmanaged_keys_before_the_browser() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.aws_credentials_path();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    let text = "# long-lived keys\n[dev]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n";
+    std::fs::write(&path, text).unwrap();
+    let run = sandbox.run(&["login", "--profile", "dev", "-p", "oidc"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("static keys") && run.stderr.contains("--force"),
+        "{}",
+        run.streams()
+    );
+    assert_eq!(sandbox.browser_runs(), 0, "refused before any browser");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}

@@ -902,3 +902,35 @@ fn refresh_after_clear_secret_needs_login_and_unknown_profile_is_an_error() {
     assert!(unknown.stderr.contains("nope"), "{}", unknown.streams());
     assert_eq!(sandbox.browser_runs(), 1);
 }
+
+/// `refresh` renews for as long as the login asked with `-d` (the
+/// x_aws_cli_oidc_duration marker), not the provider's default.
+#[test]
+fn refresh_keeps_the_duration_the_login_asked_for() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&["login", "--profile", "long", "-p", "oidc", "-d", "7200"])
+        .assert_success();
+    let creds_path = sandbox.aws_credentials_path();
+    let read = || std::fs::read_to_string(&creds_path).unwrap_or_default();
+    assert_eq!(
+        credentials_value(&read(), "long", "x_aws_cli_oidc_duration").as_deref(),
+        Some("7200")
+    );
+    // 2 h credentials: --within 150 (minutes) makes them due.
+    let renew = sandbox.run(&["refresh", "--within", "150"]);
+    renew.assert_success();
+    let after = read();
+    let expires = credentials_value(&after, "long", "x_security_token_expires")
+        .and_then(|e| {
+            time::OffsetDateTime::parse(&e, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .unwrap_or_else(|| panic!("no expiry in {after}"));
+    let left = expires - time::OffsetDateTime::now_utc();
+    assert!(
+        left > time::Duration::minutes(110),
+        "renewed for the login's 2 h, not the 1 h default: {left}{}",
+        renew.streams()
+    );
+    assert_eq!(sandbox.browser_runs(), 1, "renewed without a browser");
+}
