@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use aws_cli_oidc::awsfiles::StoreOptions;
 use aws_cli_oidc::awsfiles::profiles::{
     LoginWrite, check_login_target, format_expiry, write_login_credentials,
@@ -16,7 +16,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
         return super::all_roles::run(ctx, args);
     }
     let Some(profile) = args.profile.as_deref() else {
-        bail!("pass --profile NAME");
+        return Err(super::UsageError("pass --profile NAME (or --all-roles)".into()).into());
     };
     // Everything the write would refuse is checked first, so a refusal
     // never costs a browser round trip.

@@ -32,6 +32,19 @@ use crate::cli::{Cli, Command, TargetArgs};
 use lazy_client::LazyClient;
 pub use ui::Ui;
 
+/// A usage mistake found after parsing (clap exits 2 for its own); `main`
+/// maps it to exit code 2 as well.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
 /// What a command wants from the session policy.
 pub struct Want {
     /// Read and write AWS credentials in the cache (`-s`).
@@ -168,9 +181,10 @@ impl Ctx<'_> {
     /// Load the provider named by `-p`.
     fn provider(&self, target: &TargetArgs) -> Result<ProviderConfig> {
         let Some(name) = target.provider.as_deref() else {
-            bail!(
-                "the provider name is required: pass -p PROVIDER (see aws-cli-oidc setup to add one)"
-            );
+            return Err(UsageError(
+                "the provider name is required: pass -p PROVIDER (see aws-cli-oidc setup to add one)".into(),
+            )
+            .into());
         };
         let dir = self.config_dir()?;
         let file = match ConfigFile::load(&dir) {

@@ -859,6 +859,20 @@ fn unknown_flag_is_a_usage_error() {
     assert_eq!(sandbox.browser_runs(), 0);
 }
 
+#[test]
+fn missing_provider_flag_is_a_usage_error() {
+    let sandbox = Sandbox::new();
+    for args in [
+        &["get-cred", "-j"][..],
+        &["install-profile", "--profile", "x"][..],
+    ] {
+        let run = sandbox.run(args);
+        run.assert_code(2);
+        assert!(run.stderr.contains("pass -p PROVIDER"), "{}", run.streams());
+    }
+    assert_eq!(sandbox.browser_runs(), 0);
+}
+
 /// Ctrl-C during the wait for the browser leaves nothing behind: the process
 /// ends at once, the loopback listener is gone, and no credentials, cache
 /// entries or temporary files were written.
