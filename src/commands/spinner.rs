@@ -50,7 +50,9 @@ impl Spinner {
             return None;
         }
         let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        let deadline = Instant::now() + time_left;
+        let deadline = Instant::now()
+            .checked_add(time_left)
+            .unwrap_or_else(Instant::now);
         let label = label.to_string();
         let (tx, rx) = mpsc::channel::<()>();
         let thread = std::thread::spawn(move || {

@@ -26,6 +26,12 @@ pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 /// RFC 8628 §3.5: what `slow_down` adds to the wait, for good.
 pub const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 
+/// The longest device-code lifetime we wait for, whatever the provider says.
+pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(3600);
+
+/// The longest poll interval we accept.
+pub const MAX_INTERVAL: Duration = Duration::from_secs(60);
+
 /// The lifetime assumed when the provider omits the (required) `expires_in`;
 /// short enough that a broken provider cannot keep us polling for long.
 pub const DEFAULT_EXPIRES_IN: Duration = Duration::from_secs(300);
@@ -191,13 +197,16 @@ pub fn parse_authorization(endpoint: &str, body: &[u8]) -> Result<DeviceAuthoriz
             });
         }
     }
+    // Bounded: these come from the network, and the polling loop adds them
+    // to clocks (RFC 8628 suggests minutes, not years).
     let expires_in = seconds("expires_in")
         .map(Duration::from_secs)
-        .unwrap_or(DEFAULT_EXPIRES_IN);
+        .unwrap_or(DEFAULT_EXPIRES_IN)
+        .min(MAX_EXPIRES_IN);
     let interval = seconds("interval")
         .map(Duration::from_secs)
         .unwrap_or(DEFAULT_INTERVAL)
-        .max(MIN_INTERVAL);
+        .clamp(MIN_INTERVAL, MAX_INTERVAL);
     Ok(DeviceAuthorization {
         device_code: Secret::new(device_code),
         prompt: DevicePrompt {
@@ -260,7 +269,7 @@ pub fn device_login(
                 ..
             }) if is_poll_outcome(&error) => match error.as_str() {
                 "authorization_pending" => {}
-                "slow_down" => interval += SLOW_DOWN_STEP,
+                "slow_down" => interval = (interval + SLOW_DOWN_STEP).min(MAX_INTERVAL),
                 "access_denied" => {
                     return Err(Error::DeviceDenied {
                         verification_uri: prompt.verification_uri.clone(),
@@ -622,5 +631,13 @@ mod tests {
             "to log in, open this URL in a browser on any device and enter the code:\n\n    \
              https://idp.example/device\n\n    code: WDJB-MJHT   (expires in 1 minute)\n"
         );
+    }
+
+    #[test]
+    fn huge_expires_in_and_interval_are_bounded_not_a_panic() {
+        let body = br#"{"device_code":"d","user_code":"U","verification_uri":"https://i/device","expires_in":1e300,"interval":18446744073709551615}"#;
+        let auth = parse_authorization("https://i/device_authorization", body).unwrap();
+        assert_eq!(auth.prompt.expires_in, MAX_EXPIRES_IN);
+        assert_eq!(auth.prompt.interval, MAX_INTERVAL);
     }
 }
