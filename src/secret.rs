@@ -52,9 +52,32 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Secret<T> {
     }
 }
 
+/// Replace every occurrence of the `sent` secrets in `text` (as sent, and
+/// form-urlencoded) with `<redacted>`. For quoting a server's error body: a
+/// proxy, WAF or debug endpoint may echo the request back. Values shorter
+/// than 8 characters are left alone (they are not secrets, and would
+/// shred the text).
+pub fn redact_echoes(text: &str, sent: &[&str]) -> String {
+    let mut out = text.to_string();
+    for s in sent.iter().filter(|s| s.len() >= 8) {
+        let encoded: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
+        out = out
+            .replace(*s, "<redacted>")
+            .replace(&encoded, "<redacted>");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn echoed_secrets_are_redacted_raw_and_form_encoded() {
+        let text = "bad: client_secret=s3cr%2Bt%2Fvalue raw s3cr+t/value id=abc";
+        let out = redact_echoes(text, &["s3cr+t/value", "abc"]);
+        assert_eq!(out, "bad: client_secret=<redacted> raw <redacted> id=abc");
+    }
 
     #[test]
     fn debug_and_display_never_show_the_value() {

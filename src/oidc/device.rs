@@ -132,7 +132,12 @@ pub fn authorize(
     })?;
     if !(200..300).contains(&resp.status) {
         return Err(
-            match token::endpoint_error(endpoint, resp.status, &resp.body) {
+            match token::endpoint_error(
+                endpoint,
+                resp.status,
+                &resp.body,
+                &token::sent_values(client, &[]),
+            ) {
                 Error::TokenEndpoint {
                     url,
                     status,

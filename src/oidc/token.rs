@@ -122,9 +122,40 @@ fn post(
     })?;
     log::debug!("token endpoint: {url} answered HTTP {}", resp.status);
     if !(200..300).contains(&resp.status) {
-        return Err(endpoint_error(url, resp.status, &resp.body));
+        return Err(endpoint_error(
+            url,
+            resp.status,
+            &resp.body,
+            &sent_values(client, form),
+        ));
     }
     parse_success(url, &resp.body)
+}
+
+/// The secret values a token request carried (codes, verifiers, tokens,
+/// the client secret); public parameters such as `grant_type` or
+/// `redirect_uri` stay quotable in error messages.
+pub(super) fn sent_values<'a>(
+    client: &'a ClientCredentials,
+    form: &[(&str, &'a str)],
+) -> Vec<&'a str> {
+    const SECRET_KEYS: [&str; 6] = [
+        "code",
+        "code_verifier",
+        "refresh_token",
+        "subject_token",
+        "device_code",
+        "client_secret",
+    ];
+    let mut sent: Vec<&str> = form
+        .iter()
+        .filter(|(k, _)| SECRET_KEYS.contains(k))
+        .map(|(_, v)| *v)
+        .collect();
+    if let Some(secret) = &client.client_secret {
+        sent.push(secret.expose().as_str());
+    }
+    sent
 }
 
 /// A POST of `form` to `url` with the client's authentication added, as
@@ -178,19 +209,24 @@ pub(super) fn client_request(
 
 /// The error for a non-2xx answer: the OAuth `error` and `error_description`
 /// when the body is OAuth JSON (RFC 6749 §5.2), else a short snippet.
-pub(super) fn endpoint_error(url: &str, status: u16, body: &[u8]) -> Error {
+/// `sent` are the values of the request (form values, the client secret):
+/// anything of them the server echoes back is redacted before it is quoted.
+pub(super) fn endpoint_error(url: &str, status: u16, body: &[u8], sent: &[&str]) -> Error {
     let json: Option<Value> = serde_json::from_slice(body).ok();
     let field = |name: &str| {
         json.as_ref()
             .and_then(|j| j.get(name))
             .and_then(Value::as_str)
-            .map(clean)
+            .map(|s| clean(&crate::secret::redact_echoes(s, sent)))
             .filter(|s| !s.is_empty())
     };
     let (error, description) = match field("error") {
         Some(error) => (Some(error), field("error_description")),
         None => {
-            let text = clean(&String::from_utf8_lossy(body));
+            let text = clean(&crate::secret::redact_echoes(
+                &String::from_utf8_lossy(body),
+                sent,
+            ));
             let snippet: String = text.chars().take(SNIPPET).collect();
             let snippet = if text.chars().count() > SNIPPET {
                 format!("{snippet}…")
@@ -487,5 +523,35 @@ mod tests {
         .unwrap_err();
         assert!(matches!(&e, Error::TokenRequest { url, .. } if url == URL));
         assert!(std::error::Error::source(&e).is_some());
+    }
+
+    #[test]
+    fn an_echoed_request_is_redacted_in_the_error() {
+        let client = ClientCredentials {
+            client_id: "cli".into(),
+            client_secret: Some(Secret::new("very-secret-value".into())),
+            auth_method: ClientAuthMethod::ClientSecretPost,
+        };
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", "rt-0123456789"),
+        ];
+        let body = b"<html>Bad Request: grant_type=refresh_token&refresh_token=rt-0123456789&client_secret=very-secret-value</html>";
+        let e = endpoint_error("https://i/t", 400, body, &sent_values(&client, &form)).to_string();
+        assert!(
+            !e.contains("rt-0123456789") && !e.contains("very-secret-value"),
+            "{e}"
+        );
+        assert!(
+            e.contains("grant_type=refresh_token"),
+            "public parameters stay: {e}"
+        );
+        let json =
+            br#"{"error":"invalid_request","error_description":"unknown token rt-0123456789"}"#;
+        let e = endpoint_error("https://i/t", 400, json, &sent_values(&client, &form)).to_string();
+        assert!(
+            !e.contains("rt-0123456789") && e.contains("invalid_request"),
+            "{e}"
+        );
     }
 }

@@ -131,13 +131,7 @@ pub(super) fn one_line(text: &str) -> String {
 /// characters, and any of `secrets` (as sent, raw or form-encoded) replaced,
 /// in case a server or proxy echoes the request back.
 pub(super) fn snippet(body: &str, secrets: &[&str]) -> String {
-    let mut text = body.to_string();
-    for s in secrets.iter().filter(|s| s.len() >= 8) {
-        let encoded: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
-        text = text
-            .replace(*s, "<redacted>")
-            .replace(&encoded, "<redacted>");
-    }
+    let text = crate::secret::redact_echoes(body, secrets);
     let mut out = String::new();
     let mut in_tag = false;
     for c in text.chars() {
