@@ -133,7 +133,24 @@ pub fn proxy_for<'a>(
         Some(list) => no_proxy_matches(list, host, port.unwrap_or(default_port)),
         None => is_loopback_host(host),
     };
-    (!bypass).then_some(proxy)
+    // Clear-text http:// is allowed only because loopback traffic never
+    // leaves the machine; a proxy elsewhere would carry the tokens across
+    // the network unencrypted (and its 127.0.0.1 is not ours anyway).
+    let clear_text_off_machine = scheme.eq_ignore_ascii_case("http")
+        && is_loopback_host(host)
+        && !proxy_host(proxy).is_some_and(|h| is_loopback_host(&h));
+    (!bypass && !clear_text_off_machine).then_some(proxy)
+}
+
+/// The host of a proxy URL (`http://user:pw@host:port`, or bare `host:port`).
+fn proxy_host(proxy: &str) -> Option<String> {
+    let with_scheme = if proxy.contains("://") {
+        proxy.to_string()
+    } else {
+        format!("http://{proxy}")
+    };
+    let uri: ureq::http::Uri = with_scheme.parse().ok()?;
+    uri.host().map(str::to_string)
 }
 
 /// Whether a NO_PROXY list names `host` (a URI host, IPv6 possibly in brackets).
@@ -907,6 +924,26 @@ mod tests {
     }
 
     #[test]
+    fn clear_text_loopback_never_goes_to_a_remote_proxy() {
+        let env = ProxyEnv {
+            https_proxy: Some("http://proxy.corp.example:3128".into()),
+            http_proxy: Some("http://proxy.corp.example:3128".into()),
+            all_proxy: None,
+            no_proxy: Some("corp.example".into()),
+        };
+        assert_eq!(proxy_for(&env, "http", "127.0.0.1", Some(8080)), None);
+        assert_eq!(proxy_for(&env, "http", "localhost", None), None);
+        // https to loopback may still use it: nothing crosses in clear text.
+        assert!(proxy_for(&env, "https", "127.0.0.1", Some(8443)).is_some());
+        // A proxy on this machine may carry loopback http.
+        let local = ProxyEnv {
+            http_proxy: Some("127.0.0.1:8888".into()),
+            ..env
+        };
+        assert!(proxy_for(&local, "http", "127.0.0.1", Some(8080)).is_some());
+    }
+
+    #[test]
     fn loopback_goes_through_the_proxy_when_no_proxy_is_set_without_it() {
         let (proxy_base, proxy_rx) = serve(vec![reply("403 Forbidden", "", "")]);
         let (base, _rx) = serve(vec![reply("200 OK", "", "direct")]);
@@ -933,7 +970,8 @@ mod tests {
 
     #[test]
     fn set_no_proxy_is_followed_exactly_even_for_loopback() {
-        let proxy = "http://proxy.corp:3128";
+        // A local proxy (tinyproxy in the e2e tests): loopback http may use it.
+        let proxy = "http://127.0.0.1:3128";
         for no_proxy in ["", "example.invalid", "10.0.0.0/8"] {
             let env = proxy_env(proxy, Some(no_proxy));
             assert_eq!(
@@ -1000,7 +1038,9 @@ mod tests {
 
     #[test]
     fn no_proxy_entries_match_domains_ips_ports_and_cidr_blocks() {
-        let proxy = "http://p:1";
+        // A proxy on this machine, so loopback http may use it and only
+        // NO_PROXY decides.
+        let proxy = "http://127.0.0.1:1";
         let bypassed = |no_proxy: &str, scheme: &str, host: &str, port: Option<u16>| {
             proxy_for(&proxy_env(proxy, Some(no_proxy)), scheme, host, port).is_none()
         };
