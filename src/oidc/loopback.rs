@@ -108,7 +108,12 @@ pub fn parse_callback(query: &str, expected_state: &str, expected_issuer: &str) 
         return CallbackOutcome::IssuerMismatch { got };
     }
     if let Some(error) = error {
-        return CallbackOutcome::Denied { error, description };
+        // Shown on the terminal: no escape sequences from the network.
+        let printable = |s: String| s.chars().filter(|c| !c.is_control()).collect::<String>();
+        return CallbackOutcome::Denied {
+            error: printable(error),
+            description: description.map(printable),
+        };
     }
     match code {
         Some(code) if !code.is_empty() => CallbackOutcome::Code(Secret::new(code)),

@@ -11,9 +11,12 @@ pub(super) fn resolve(env: &EndpointEnv, config_region: Option<&str>, role_arn: 
     if let Some(url) = set(&env.endpoint_url_sts).or_else(|| set(&env.endpoint_url)) {
         return url.to_string();
     }
+    // A region becomes part of a host name that will receive the ID token
+    // or SAML assertion: only region-shaped values count.
     let region = set(&env.region)
         .or_else(|| set(&env.default_region))
-        .or_else(|| config_region.map(str::trim).filter(|r| !r.is_empty()));
+        .or_else(|| config_region.map(str::trim).filter(|r| !r.is_empty()))
+        .filter(|r| is_region(r));
     let region = match region {
         Some(r) => r,
         None => {
@@ -30,6 +33,15 @@ pub(super) fn resolve(env: &EndpointEnv, config_region: Option<&str>, role_arn: 
         "https://sts.{region}.{}",
         Partition::of_region(region).dns_suffix()
     )
+}
+
+/// `us-east-1`, `cn-north-1`, `us-gov-west-1`, …: lowercase letters, digits
+/// and dashes, starting with a letter.
+fn is_region(r: &str) -> bool {
+    r.len() <= 32
+        && r.starts_with(|c: char| c.is_ascii_lowercase())
+        && r.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// An environment value that counts as set: present and not blank, as the
@@ -87,5 +99,25 @@ mod tests {
         for (i, (e, config_region, role, want)) in table.iter().enumerate() {
             assert_eq!(resolve(e, *config_region, role), *want, "row {i}");
         }
+    }
+
+    #[test]
+    fn a_region_that_is_not_region_shaped_cannot_pick_the_host() {
+        let e = EndpointEnv {
+            region: Some("x.evil.example/".into()),
+            ..EndpointEnv::default()
+        };
+        assert_eq!(
+            resolve(&e, None, "arn:aws:iam::123456789012:role/r"),
+            "https://sts.amazonaws.com"
+        );
+        assert_eq!(
+            resolve(
+                &EndpointEnv::default(),
+                Some("eu-west-1"),
+                "arn:aws:iam::123456789012:role/r"
+            ),
+            "https://sts.eu-west-1.amazonaws.com"
+        );
     }
 }

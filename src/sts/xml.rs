@@ -123,7 +123,12 @@ pub(super) fn parse_expiration(text: &str) -> Result<OffsetDateTime, String> {
 
 /// Collapse whitespace so a message fits on one line.
 pub(super) fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Whitespace folded, and no control characters (terminal escapes) from
+    // the network reach the user's terminal.
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A short, single-line excerpt of an error body for a message: markup
