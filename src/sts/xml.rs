@@ -75,9 +75,19 @@ pub(super) fn parse_success(body: &str) -> Result<Credentials, String> {
         .ok_or("no AssumeRoleWithWebIdentityResult or AssumeRoleWithSAMLResult element")?
         .credentials
         .ok_or("no Credentials element")?;
+    // The values end up in shell exports, .bat lines and dotenv files; AWS
+    // issues them in these alphabets only, so anything else is refused
+    // rather than quoted (the message never shows the value).
     let field = |v: Option<Secret<String>>, name: &str| -> Result<Secret<String>, String> {
+        let allowed = |c: char| match name {
+            "AccessKeyId" => c.is_ascii_uppercase() || c.is_ascii_digit(),
+            _ => c.is_ascii_alphanumeric() || "+/=".contains(c),
+        };
         match v.map(|s| s.into_inner().trim().to_string()) {
-            Some(s) if !s.is_empty() => Ok(Secret::new(s)),
+            Some(s) if !s.is_empty() && s.chars().all(allowed) => Ok(Secret::new(s)),
+            Some(s) if !s.is_empty() => Err(format!(
+                "Credentials has a {name} with unexpected characters"
+            )),
             _ => Err(format!("Credentials has no {name}")),
         }
     };
@@ -209,10 +219,21 @@ mod tests {
     fn parse_success_without_credentials_names_what_is_missing() {
         let body = r#"<AssumeRoleWithSAMLResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
             <AssumeRoleWithSAMLResult><Credentials><AccessKeyId>AKIAX</AccessKeyId>
-            <SecretAccessKey>s3cr3t-value</SecretAccessKey><Expiration>2026-01-01T00:00:00Z</Expiration>
+            <SecretAccessKey>s3cr3t/value</SecretAccessKey><Expiration>2026-01-01T00:00:00Z</Expiration>
             </Credentials></AssumeRoleWithSAMLResult></AssumeRoleWithSAMLResponse>"#;
         let err = parse_success(body).unwrap_err();
         assert_eq!(err, "Credentials has no SessionToken");
+        // A value that could break out of a .bat or dotenv line is refused,
+        // and not shown.
+        let hostile = body.replace(
+            "<Expiration>",
+            "<SessionToken>a\" &amp; calc &amp; \"</SessionToken><Expiration>",
+        );
+        let err = parse_success(&hostile).unwrap_err();
+        assert_eq!(
+            err,
+            "Credentials has a SessionToken with unexpected characters"
+        );
         assert_eq!(
             parse_success("<x/>").unwrap_err(),
             "no AssumeRoleWithWebIdentityResult or AssumeRoleWithSAMLResult element"
