@@ -199,6 +199,10 @@ pub struct SetupArgs {
     #[arg(long, value_name = "STORE")]
     pub secret_store: Option<String>,
 
+    /// refresh_margin_minutes: renew cached credentials with less than this left (0..=720)
+    #[arg(long, value_name = "MINUTES")]
+    pub refresh_margin: Option<String>,
+
     /// Skip fetching the metadata URL to check it
     #[arg(long)]
     pub no_verify: bool,

@@ -141,6 +141,11 @@ fn flag_values(a: &SetupArgs) -> Vec<(&'static str, &'static str, Option<&str>)>
             a.secret_store.as_deref(),
         ),
         (
+            keys::REFRESH_MARGIN_MINUTES,
+            "--refresh-margin",
+            a.refresh_margin.as_deref(),
+        ),
+        (
             keys::INSECURE_SKIP_VERIFY,
             "--insecure-skip-verify",
             a.insecure_skip_verify.as_deref(),

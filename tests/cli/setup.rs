@@ -910,3 +910,45 @@ fn setup_wizard_unreachable_metadata_asks_and_ctrl_c_writes_nothing() {
         "nothing written after Ctrl-C:\n{screen}"
     );
 }
+
+#[test]
+fn setup_refresh_margin_flag_writes_and_checks_the_key() {
+    let sandbox = crate::support::Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let dir_arg = dir.path().to_string_lossy().into_owned();
+    let base = [
+        "--config-dir",
+        dir_arg.as_str(),
+        "setup",
+        "m",
+        "-y",
+        "--metadata-url",
+        "https://idp.example/.well-known/openid-configuration",
+        "--client-id",
+        "c",
+        "--federation-type",
+        "oidc",
+        "--no-verify",
+    ];
+    let bad: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--refresh-margin", "9999"])
+        .collect();
+    let run = sandbox.run(&bad);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("refresh_margin_minutes (--refresh-margin)"),
+        "{}",
+        run.streams()
+    );
+    let good: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--refresh-margin", "30"])
+        .collect();
+    sandbox.run(&good).assert_success();
+    let text = std::fs::read_to_string(dir.path().join("config.yaml")).unwrap();
+    assert!(text.contains("refresh_margin_minutes: '30'"), "{text}");
+}
