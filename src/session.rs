@@ -307,8 +307,11 @@ pub fn store_refresh_token(
 /// Leave the reason a login failed beside the lock, for the callers that
 /// were waiting for it. Messages carry no secrets (see `crate::secret`).
 fn record_failure(path: &Path, message: &str) {
+    // A fresh file each time: never write through a link someone put there,
+    // and never keep a wider mode.
+    let _ = std::fs::remove_file(path);
     let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
+    opts.write(true).create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;

@@ -168,6 +168,37 @@ pub fn redact_line(text: &str) -> std::borrow::Cow<'_, str> {
     text.into()
 }
 
+/// Every line of a file as [`redact_line`] shows it, and in addition the
+/// continuation lines under a secret key (`aws_secret_access_key =` with its
+/// value on the next, indented line) redacted: for diffs shown to the user.
+pub fn redact_lines(lines: &[&str]) -> Vec<String> {
+    let mut under_secret = false;
+    lines
+        .iter()
+        .map(|l| {
+            let text = l.trim_end_matches('\n').trim_end_matches('\r');
+            match kind(text) {
+                Kind::Entry => {
+                    under_secret = entry_parts(text)
+                        .ok()
+                        .and_then(|p| text.get(..p.key_end))
+                        .is_some_and(is_secret_key);
+                    redact_line(text).into_owned()
+                }
+                Kind::Continuation if under_secret => {
+                    let indent = text.len() - text.trim_start().len();
+                    format!("{}<redacted>", text.get(..indent).unwrap_or(""))
+                }
+                Kind::Continuation => text.to_string(),
+                _ => {
+                    under_secret = false;
+                    text.to_string()
+                }
+            }
+        })
+        .collect()
+}
+
 /// The profiles (and sso-sessions) a reader sees in one file or in both.
 /// Property keys are lowercased; later definitions win. `Debug` redacts the
 /// values of [`SECRET_KEYS`].

@@ -21,7 +21,7 @@ use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::document::{Document, redact_line};
+use super::document::{Document, redact_lines};
 use super::error::Error;
 
 /// How an update behaves.
@@ -372,27 +372,28 @@ pub fn unified_diff(old: &str, new: &str, path: &Path, created: bool) -> String 
         range(start, a_end),
         range(start, b_end)
     ));
-    let mut line = |mark: char, l: &str| {
+    // Shown lines are redacted with their file's context, so a secret on a
+    // continuation line is hidden too.
+    let (ra, rb) = (redact_lines(&a), redact_lines(&b));
+    let mut line = |mark: char, raw: &str, shown: &str| {
         out.push(mark);
-        out.push_str(&redact_line(
-            l.trim_end_matches('\n').trim_end_matches('\r'),
-        ));
+        out.push_str(shown);
         out.push('\n');
-        if !l.ends_with('\n') {
+        if !raw.ends_with('\n') {
             out.push_str("\\ No newline at end of file\n");
         }
     };
-    for l in &a[start..prefix] {
-        line(' ', l);
+    for i in start..prefix {
+        line(' ', a[i], &ra[i]);
     }
-    for l in &a[prefix..a.len() - suffix] {
-        line('-', l);
+    for i in prefix..a.len() - suffix {
+        line('-', a[i], &ra[i]);
     }
-    for l in &b[prefix..b.len() - suffix] {
-        line('+', l);
+    for i in prefix..b.len() - suffix {
+        line('+', b[i], &rb[i]);
     }
-    for l in &a[a.len() - suffix..a_end] {
-        line(' ', l);
+    for i in a.len() - suffix..a_end {
+        line(' ', a[i], &ra[i]);
     }
     out
 }
@@ -419,5 +420,15 @@ mod tests {
             lock_path(Path::new("/h/.aws/credentials")),
             Path::new("/h/.aws/credentials.lock")
         );
+    }
+
+    #[test]
+    fn diff_redacts_secrets_on_continuation_lines_too() {
+        let old = "[dev]\naws_secret_access_key =\n  CONTINUEDSECRET\nregion = eu\n";
+        let new = "[dev]\nregion = eu-west-1\n";
+        let d = unified_diff(old, new, std::path::Path::new("/c"), false);
+        assert!(!d.contains("CONTINUEDSECRET"), "{d}");
+        assert!(d.contains("-  <redacted>"), "{d}");
+        assert!(d.contains("+region = eu-west-1"), "{d}");
     }
 }
