@@ -9,7 +9,8 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use super::{Error, check_key, ensure_private_dir};
 
@@ -43,7 +44,7 @@ impl Drop for KeyLock {
 }
 
 /// Take the lock for `key` in `locks_dir` (created 0700; the file 0600),
-/// polling until `timeout`. A browser login can take minutes, so callers pass
+/// waiting at most `timeout`. A browser login can take minutes, so callers pass
 /// their login timeout plus a little.
 pub fn lock(locks_dir: &Path, key: &str, timeout: Duration) -> Result<KeyLock, Error> {
     check_key(key)?;
@@ -61,35 +62,65 @@ pub fn lock(locks_dir: &Path, key: &str, timeout: Duration) -> Result<KeyLock, E
         path: path.clone(),
         source,
     })?;
-    let start = Instant::now();
-    let mut pause = Duration::from_millis(5);
-    let mut waited = false;
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(KeyLock { file, path, waited }),
-            Err(TryLockError::WouldBlock) => {}
-            Err(TryLockError::Error(source)) => {
-                return Err(Error::Io {
-                    action: "lock",
-                    path,
-                    source,
-                });
-            }
+    match file.try_lock() {
+        Ok(()) => {
+            return Ok(KeyLock {
+                file,
+                path,
+                waited: false,
+            });
         }
-        let elapsed = start.elapsed();
-        if elapsed >= timeout {
-            return Err(Error::LockTimeout { path, timeout });
+        Err(TryLockError::WouldBlock) => {}
+        Err(TryLockError::Error(source)) => {
+            return Err(Error::Io {
+                action: "lock",
+                path,
+                source,
+            });
         }
-        waited = true;
-        std::thread::sleep(pause.min(timeout - elapsed));
-        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+    // Block on a second descriptor of the same open file (flock locks belong
+    // to the open file, so `file` holds the lock once it is granted) in a
+    // thread, so the wait ends the moment the holder lets go: polling added
+    // up to its interval to every one of many parallel callers. On timeout
+    // the thread is left blocked; if it is granted the lock later, it drops
+    // its descriptor at once, which releases it.
+    let waiter = file.try_clone().map_err(|source| Error::Io {
+        action: "open lock file",
+        path: path.clone(),
+        source,
+    })?;
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("lock-wait".into())
+        .spawn(move || {
+            let granted = waiter.lock();
+            let _ = tx.send(granted);
+        })
+        .map_err(|source| Error::Io {
+            action: "wait for lock",
+            path: path.clone(),
+            source,
+        })?;
+    match rx.recv_timeout(timeout) {
+        Ok(Ok(())) => Ok(KeyLock {
+            file,
+            path,
+            waited: true,
+        }),
+        Ok(Err(source)) => Err(Error::Io {
+            action: "lock",
+            path,
+            source,
+        }),
+        Err(_) => Err(Error::LockTimeout { path, timeout }),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::mpsc;
+    use std::time::Instant;
 
     #[test]
     fn uncontended_lock_does_not_wait() {
