@@ -7,6 +7,8 @@
 //! `src/commands/`) parses arguments, calls into here, and prints.
 //!
 //! Layers and what they own:
+//! - [`cli`]: the command-line definition (clap types only, no I/O), shared
+//!   by the binary, the man-page generator and the tests.
 //! - [`config`]: the Go-compatible `~/.aws-cli-oidc/config.yaml`.
 //! - [`http`]: the one HTTP client every request goes through (TLS, proxies,
 //!   the loopback-only rule for `http://`).
@@ -28,6 +30,7 @@
 
 pub mod awsfiles;
 pub mod cache;
+pub mod cli;
 pub mod config;
 pub mod federation;
 pub mod http;

@@ -1,7 +1,6 @@
 //! The `aws-cli-oidc` binary: parse, dispatch, print the error chain, exit.
 //! Exit codes: 0 success, 1 failure, 2 usage error (clap's own).
 
-mod cli;
 mod commands;
 
 use std::process::ExitCode;
@@ -9,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = aws_cli_oidc::cli::Cli::parse();
     commands::logging::init(cli.verbose);
     let env = commands::Env::from_process();
     match commands::run(cli, &env) {

@@ -21,7 +21,7 @@ use aws_cli_oidc::session;
 use aws_cli_oidc::sts::arn::RoleArn;
 
 use super::Ctx;
-use crate::cli::LoginArgs;
+use aws_cli_oidc::cli::LoginArgs;
 
 /// The placeholders a profile template may use.
 const PLACEHOLDERS: [&str; 3] = ["account", "role", "provider"];

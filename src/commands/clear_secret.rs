@@ -9,7 +9,7 @@ use aws_cli_oidc::cache::{
 };
 
 use super::Ctx;
-use crate::cli::ClearSecretArgs;
+use aws_cli_oidc::cli::ClearSecretArgs;
 
 pub fn run(ctx: &Ctx, args: ClearSecretArgs) -> Result<ExitCode> {
     let dir = ctx.config_dir()?;

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use aws_cli_oidc::output::{self, Format};
 
 use super::{Ctx, Flow, Want};
-use crate::cli::{GetCredArgs, OutputFormat};
+use aws_cli_oidc::cli::{GetCredArgs, OutputFormat};
 
 pub fn run(ctx: &Ctx, mut args: GetCredArgs) -> Result<ExitCode> {
     if args.target.provider.is_none() {

@@ -12,7 +12,7 @@ use aws_cli_oidc::awsfiles::{FileOutcome, Platform, StoreOptions};
 use aws_cli_oidc::config::FederationType;
 
 use super::Ctx;
-use crate::cli::{InstallProfileArgs, UninstallProfileArgs};
+use aws_cli_oidc::cli::{InstallProfileArgs, UninstallProfileArgs};
 
 pub fn install(ctx: &Ctx, args: InstallProfileArgs) -> Result<ExitCode> {
     // Validates that the provider exists; touches no secret store and no network.

@@ -9,7 +9,7 @@ use aws_cli_oidc::awsfiles::profiles::{
 };
 
 use super::{Ctx, Flow, Want};
-use crate::cli::LoginArgs;
+use aws_cli_oidc::cli::LoginArgs;
 
 pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     if args.all_roles {

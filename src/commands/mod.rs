@@ -28,7 +28,7 @@ use aws_cli_oidc::oidc::headless::{self, BrowserEnv, Os};
 use aws_cli_oidc::session::{self, Obtained, Plan, Source};
 use aws_cli_oidc::sts::EndpointEnv;
 
-use crate::cli::{Cli, Command, TargetArgs};
+use aws_cli_oidc::cli::{Cli, Command, TargetArgs};
 use lazy_client::LazyClient;
 pub use ui::Ui;
 

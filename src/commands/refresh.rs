@@ -16,7 +16,7 @@ use aws_cli_oidc::config::ConfigFile;
 use aws_cli_oidc::session;
 
 use super::{Ctx, Flow, Want};
-use crate::cli::{RefreshArgs, TargetArgs};
+use aws_cli_oidc::cli::{RefreshArgs, TargetArgs};
 
 /// Exit code when a profile can only be renewed by an interactive login.
 const NEEDS_LOGIN: u8 = 3;

@@ -25,7 +25,7 @@ use console::Term;
 use dialoguer::{Confirm, Input, Password, Select};
 
 use super::Ctx;
-use crate::cli::SetupArgs;
+use aws_cli_oidc::cli::SetupArgs;
 
 /// The answer that removes an optional value in the wizard (an empty answer
 /// keeps the offered default, as dialoguer does).

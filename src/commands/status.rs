@@ -31,7 +31,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::Ctx;
-use crate::cli::StatusArgs;
+use aws_cli_oidc::cli::StatusArgs;
 
 /// How long `status` lets the keyring answer: it is a quick look, and a
 /// keyring that needs longer is reported as not answering.
