@@ -20,9 +20,11 @@ bash tests/peers/install.sh
 echo "== cargo fmt --check"
 cargo fmt --check
 echo "== cargo clippy"
-cargo clippy --all-targets --locked -- -D warnings
-echo "== cargo test"
+cargo clippy --all-targets --all-features --locked -- -D warnings
+echo "== cargo test (unit and hermetic tests)"
 cargo test --all-targets --locked
+echo "== end-to-end tests against the real peers"
+cargo test --locked --features e2e --test e2e
 
 echo "== keyring backend against a real Secret Service"
 bash tests/keyring/run.sh

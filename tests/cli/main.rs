@@ -1,17 +1,11 @@
-//! The one integration-test binary (a single binary keeps builds fast).
+//! The hermetic integration tests: they run the binary on fixtures and need
+//! no program beyond the binary itself and bash. `cargo test` runs them on
+//! any machine; the tests against real peers are in `tests/e2e`.
 
+#[path = "../support/mod.rs"]
 mod support;
 
 mod awsfiles_store;
 mod completion;
-mod demo;
-mod e2e_all_roles;
-mod e2e_aws_cli;
-mod e2e_cache;
-mod e2e_device;
-mod e2e_get_cred;
-mod e2e_network;
-mod logging;
 mod man_pages;
-mod setup;
 mod status;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the end-to-end test peers: oidc-provider (npm), moto[server] + awscli 1.x (PyPI venv),
-# and tinyproxy (apt, only when missing) for the proxy tests in tests/cli/e2e_network.rs.
+# and tinyproxy (apt, only when missing) for the proxy tests in tests/e2e/network.rs.
 # Idempotent; safe to rerun. Fails loudly when a tool or package is missing.
 set -euo pipefail
 
@@ -40,7 +40,7 @@ fi
 [ -x .venv/bin/aws ] || die "$here/.venv/bin/aws missing after install"
 
 # Debian packages the tests drive: tinyproxy (a real HTTP proxy for
-# e2e_network.rs; the tests start their own instance on 127.0.0.1), tmux (a
+# tests/e2e/network.rs; the tests start their own instance on 127.0.0.1), tmux (a
 # pseudo-terminal for the setup wizard tests), openssl (a TLS server for the
 # HTTP client's CA-bundle and mTLS tests).
 apt_missing=()

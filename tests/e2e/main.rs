@@ -1,0 +1,19 @@
+//! The end-to-end tests against real third-party peers: `oidc-provider`
+//! (npm), moto's STS and the `aws` CLI (PyPI), tinyproxy, tmux and openssl.
+//! Install them with `bash tests/peers/install.sh`, then run
+//! `cargo test --features e2e --test e2e`. A missing peer fails a test; it
+//! is never skipped.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod all_roles;
+mod aws_cli;
+mod cache;
+mod demo;
+mod device;
+mod get_cred;
+mod logging;
+mod network;
+mod setup;
+mod status;
