@@ -16,5 +16,6 @@ mod device;
 mod get_cred;
 mod logging;
 mod network;
+mod preflight;
 mod setup;
 mod status;
