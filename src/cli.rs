@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::keys::{self, Key, Kind, Mode};
+use crate::config::{MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, SubjectTokenType};
+
 /// Turn a browser login at an OpenID Connect provider into short-lived AWS credentials.
 #[derive(Debug, Parser)]
 #[command(
@@ -42,6 +45,7 @@ pub enum Command {
     /// Renew the credentials-file profiles written by login, with stored refresh tokens; never opens a browser
     Refresh(RefreshArgs),
     /// Configure a provider in config.yaml (a wizard on a terminal, or flags for scripts)
+    #[command(long_about = setup_long_about())]
     Setup(Box<SetupArgs>),
     /// Remove cached credentials and refresh tokens from the secret stores
     ClearSecret(ClearSecretArgs),
@@ -49,6 +53,21 @@ pub enum Command {
     Status(StatusArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completion(CompletionArgs),
+}
+
+/// `setup --help` and its man page: what it does, then every provider key.
+fn setup_long_about() -> String {
+    format!(
+        "Configure a provider in config.yaml: a wizard on a terminal, or one flag per key for scripts.\n\n{}",
+        keys::reference()
+    )
+}
+
+/// `-d`'s help, with the range STS accepts.
+fn duration_help() -> String {
+    format!(
+        "Session duration in seconds, {MIN_SESSION_SECONDS}..={MAX_SESSION_SECONDS} [default: max_session_duration_seconds, else 3600]"
+    )
 }
 
 /// Arguments of `refresh`.
@@ -87,125 +106,173 @@ pub struct StatusArgs {
     pub json: bool,
 }
 
-/// Arguments of `setup`. Every config key has a flag; with all required
-/// ones given (or `--non-interactive`) no question is asked.
-#[derive(Debug, Args, Default)]
-pub struct SetupArgs {
+/// The options of `setup` besides the provider keys.
+#[derive(Debug, Args, Default, Clone)]
+struct SetupOptions {
     /// Provider name (a top-level key of config.yaml)
     #[arg(value_name = "NAME")]
-    pub name: Option<String>,
+    name: Option<String>,
 
     /// Never prompt; fail when a required value is missing
     #[arg(long, short = 'y')]
-    pub non_interactive: bool,
-
-    /// oidc_provider_metadata_url: the discovery document URL
-    #[arg(long, value_name = "URL")]
-    pub metadata_url: Option<String>,
-
-    /// client_id
-    #[arg(long, value_name = "ID")]
-    pub client_id: Option<String>,
-
-    /// client_secret (prefer --client-secret-stdin; flags show up in process lists)
-    #[arg(long, value_name = "SECRET")]
-    pub client_secret: Option<String>,
+    non_interactive: bool,
 
     /// Read client_secret from the first line of stdin
-    #[arg(long, conflicts_with = "client_secret")]
-    pub client_secret_stdin: bool,
-
-    /// client_auth_method: client_secret_post or client_secret_basic
-    #[arg(long, value_name = "METHOD")]
-    pub client_auth_method: Option<String>,
-
-    /// aws_federation_type: oidc or saml2
-    #[arg(long, value_name = "TYPE")]
-    pub federation_type: Option<String>,
-
-    /// default_iam_role_arn
-    #[arg(long, value_name = "ROLE_ARN")]
-    pub default_role: Option<String>,
-
-    /// max_session_duration_seconds (900..=43200)
-    #[arg(long, value_name = "SECS")]
-    pub max_duration: Option<String>,
-
-    /// aws_federation_role_session_name
-    #[arg(long, value_name = "NAME")]
-    pub role_session_name: Option<String>,
-
-    /// role_session_name_claim
-    #[arg(long, value_name = "CLAIM")]
-    pub role_session_name_claim: Option<String>,
-
-    /// oidc_provider_token_exchange_audience (saml2)
-    #[arg(long, value_name = "AUDIENCE")]
-    pub token_exchange_audience: Option<String>,
-
-    /// oidc_provider_token_exchange_subject_token_type (saml2): access_token or id_token
-    #[arg(long, value_name = "TYPE")]
-    pub token_exchange_subject_token_type: Option<String>,
-
-    /// oidc_authentication_request_additional_query
-    #[arg(long, value_name = "QUERY")]
-    pub additional_query: Option<String>,
-
-    /// successful_redirect_url
-    #[arg(long, value_name = "URL")]
-    pub successful_redirect_url: Option<String>,
-
-    /// failure_redirect_url
-    #[arg(long, value_name = "URL")]
-    pub failure_redirect_url: Option<String>,
-
-    /// client_auth_cert (PEM) for mTLS
-    #[arg(long, value_name = "FILE")]
-    pub client_auth_cert: Option<String>,
-
-    /// client_auth_key (PEM) for mTLS
-    #[arg(long, value_name = "FILE")]
-    pub client_auth_key: Option<String>,
-
-    /// client_auth_ca (PEM)
-    #[arg(long, value_name = "FILE")]
-    pub client_auth_ca: Option<String>,
-
-    /// ca_bundle (PEM) for every request
-    #[arg(long, value_name = "FILE")]
-    pub ca_bundle: Option<String>,
-
-    /// insecure_skip_verify (true or false); not recommended
-    #[arg(long, value_name = "BOOL")]
-    pub insecure_skip_verify: Option<String>,
-
-    /// aws_region
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-
-    /// scopes beside openid, space-separated
-    #[arg(long, value_name = "SCOPES")]
-    pub scopes: Option<String>,
-
-    /// loopback_port (0 = random)
-    #[arg(long, value_name = "PORT")]
-    pub loopback_port: Option<String>,
-
-    /// login_timeout_seconds
-    #[arg(long, value_name = "SECS")]
-    pub login_timeout: Option<String>,
-
-    /// secret_store: auto, keyring or file
-    #[arg(long, value_name = "STORE")]
-    pub secret_store: Option<String>,
-
-    /// refresh_margin_minutes: renew cached credentials with less than this left (0..=720)
-    #[arg(long, value_name = "MINUTES")]
-    pub refresh_margin: Option<String>,
+    #[arg(long, conflicts_with = keys::CLIENT_SECRET)]
+    client_secret_stdin: bool,
 
     /// Skip fetching the metadata URL to check it
     #[arg(long)]
+    no_verify: bool,
+}
+
+/// Arguments of `setup`: a few options, and one flag for each key of the
+/// key table ([`keys::KEYS`]) that has one. The flags are made from the
+/// table, and each value is checked by it while parsing, so a bad value is
+/// a usage error (exit 2) that names the key and the flag. With all
+/// required keys given (or `--non-interactive`) no question is asked.
+#[derive(Default)]
+pub struct SetupArgs {
+    /// Provider name (a top-level key of config.yaml).
+    pub name: Option<String>,
+    /// `--non-interactive`: never prompt.
+    pub non_interactive: bool,
+    /// `--client-secret-stdin`.
+    pub client_secret_stdin: bool,
+    /// `--no-verify`: do not fetch the metadata URL.
     pub no_verify: bool,
+    /// The key flags given, in table order, checked and as they will be
+    /// written ("" clears an optional key).
+    values: Vec<(&'static Key, String)>,
+}
+
+impl std::fmt::Debug for SetupArgs {
+    // The values may hold the client secret: show only which keys were given.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SetupArgs")
+            .field("name", &self.name)
+            .field("non_interactive", &self.non_interactive)
+            .field("client_secret_stdin", &self.client_secret_stdin)
+            .field("no_verify", &self.no_verify)
+            .field(
+                "keys",
+                &self.values.iter().map(|(k, _)| k.name).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl SetupArgs {
+    /// The checked value given for `key`, if its flag was given.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every key flag given: the key and its checked value.
+    pub fn values(&self) -> impl Iterator<Item = (&'static Key, &str)> {
+        self.values.iter().map(|(k, v)| (*k, v.as_str()))
+    }
+
+    /// Set `key` as if its flag had been given (for `--client-secret-stdin`).
+    /// Returns the reason when the table refuses the value.
+    pub fn set(&mut self, key: &'static Key, value: &str) -> Result<(), String> {
+        let v = key.check(value, Mode::Typed)?;
+        self.values.retain(|(k, _)| k.name != key.name);
+        self.values.push((key, v));
+        Ok(())
+    }
+}
+
+/// Checks a key flag's value with the key table; the error names the key and
+/// the flag and never repeats a secret (clap's own message would).
+#[derive(Clone, Copy)]
+struct KeyValue(&'static Key);
+
+impl clap::builder::TypedValueParser for KeyValue {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let key = self.0;
+        let fail = |reason: &str| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("{} ({}): {reason}\n", key.name, key.flag_text()),
+            )
+            .with_cmd(cmd)
+        };
+        let text = value.to_str().ok_or_else(|| fail("not valid UTF-8"))?;
+        let v = key.check(text, Mode::Typed).map_err(|r| fail(&r))?;
+        if v.is_empty() && key.required {
+            return Err(fail("is empty; it is required"));
+        }
+        Ok(v)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names: &'static [&'static str] = match self.0.kind {
+            Kind::Choice(names) => names,
+            Kind::SubjectTokenType => SubjectTokenType::NAMES,
+            Kind::Bool => &["true", "false"],
+            _ => return None,
+        };
+        Some(Box::new(
+            names.iter().map(|n| clap::builder::PossibleValue::new(*n)),
+        ))
+    }
+}
+
+impl clap::FromArgMatches for SetupArgs {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<SetupArgs, clap::Error> {
+        let mut args = SetupArgs::default();
+        args.update_from_arg_matches(m)?;
+        Ok(args)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        let o = SetupOptions::from_arg_matches(m)?;
+        self.name = o.name;
+        self.non_interactive = o.non_interactive;
+        self.client_secret_stdin = o.client_secret_stdin;
+        self.no_verify = o.no_verify;
+        for key in keys::KEYS.iter().filter(|k| k.flag.is_some()) {
+            if let Some(v) = m.get_one::<String>(key.name) {
+                self.values.retain(|(k, _)| k.name != key.name);
+                self.values.push((key, v.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Args for SetupArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let mut cmd = SetupOptions::augment_args(cmd);
+        for key in keys::KEYS {
+            let Some(flag) = key.flag else { continue };
+            cmd = cmd.arg(
+                clap::Arg::new(key.name)
+                    .long(flag.long)
+                    .value_name(flag.value_name)
+                    .help(key.help())
+                    .value_parser(KeyValue(key)),
+            );
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        SetupArgs::augment_args(cmd)
+    }
 }
 
 /// Arguments of `completion`.
@@ -227,8 +294,14 @@ pub struct TargetArgs {
     #[arg(short = 'r', long = "role", value_name = "ROLE_ARN")]
     pub role: Option<String>,
 
-    /// Session duration in seconds, 900..=43200 [default: max_session_duration_seconds, else 3600]
-    #[arg(short = 'd', long = "max-duration", value_name = "SECS", value_parser = clap::value_parser!(u32).range(900..=43200))]
+    /// Session duration in seconds (the help text is [`duration_help`])
+    #[arg(
+        short = 'd',
+        long = "max-duration",
+        value_name = "SECS",
+        help = duration_help(),
+        value_parser = clap::value_parser!(u32).range(i64::from(MIN_SESSION_SECONDS)..=i64::from(MAX_SESSION_SECONDS))
+    )]
     pub max_duration: Option<u32>,
 }
 

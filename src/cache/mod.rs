@@ -25,11 +25,11 @@
 //! # fn main() -> Result<(), aws_cli_oidc::cache::Error> {
 //! use aws_cli_oidc::cache::{self, StoreChoice};
 //! # let (config_dir, provider, role, duration) = (std::path::Path::new("/c"), "dev", "arn:aws:iam::1:role/r", 3600);
-//! # let (secret_store, margin_minutes) = (None::<&str>, None::<u32>);
+//! # let (secret_store, margin_minutes) = (None::<StoreChoice>, None::<u32>);
 //! let now = time::OffsetDateTime::now_utc();
 //! let margin = cache::refresh_margin(margin_minutes, duration);
 //! let opened = cache::open_store(
-//!     StoreChoice::from_config(secret_store)?,
+//!     secret_store.unwrap_or_default(),
 //!     config_dir,
 //!     cache::DEFAULT_PROBE_TIMEOUT,
 //! )?;
@@ -219,12 +219,6 @@ pub enum Error {
         key: String,
         /// The field.
         reason: String,
-    },
-    /// An unknown `secret_store` value.
-    #[error("secret_store {value:?} is not one of auto, keyring, file; fix it in config.yaml")]
-    UnknownChoice {
-        /// The value as given.
-        value: String,
     },
     /// Another process held the lock for the whole timeout.
     #[error(

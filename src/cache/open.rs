@@ -11,7 +11,6 @@
 //! expiry; after a switch back they are simply not consulted.
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
 
@@ -33,39 +32,8 @@ const MARKER_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 /// The probe's entry. It holds no secret; [`super::clear`] removes it too.
 pub(crate) const PROBE_KEY: &str = "probe";
 
-/// The `secret_store` setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StoreChoice {
-    /// The keyring if it answers, else files (the default).
-    #[default]
-    Auto,
-    /// The keyring, or an error.
-    Keyring,
-    /// Files under `<config dir>/cache`.
-    File,
-}
-
-impl StoreChoice {
-    /// From `ProviderConfig::secret_store`: unset means [`StoreChoice::Auto`].
-    pub fn from_config(value: Option<&str>) -> Result<StoreChoice, Error> {
-        value.map_or(Ok(StoreChoice::Auto), str::parse)
-    }
-}
-
-impl FromStr for StoreChoice {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<StoreChoice, Error> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "" | "auto" => Ok(StoreChoice::Auto),
-            "keyring" => Ok(StoreChoice::Keyring),
-            "file" => Ok(StoreChoice::File),
-            _ => Err(Error::UnknownChoice {
-                value: s.to_string(),
-            }),
-        }
-    }
-}
+/// The `secret_store` setting; its spellings live in the key table.
+pub use crate::config::StoreChoice;
 
 /// An opened store and, at most once per fallback, a one-line notice for
 /// the person (never a secret).
@@ -297,25 +265,6 @@ mod tests {
     }
 
     const T: Duration = Duration::from_millis(200);
-
-    #[test]
-    fn store_choice_parses_config_values() {
-        assert_eq!(StoreChoice::from_config(None).unwrap(), StoreChoice::Auto);
-        assert_eq!(
-            StoreChoice::from_config(Some("auto")).unwrap(),
-            StoreChoice::Auto
-        );
-        assert_eq!(
-            StoreChoice::from_config(Some("Keyring")).unwrap(),
-            StoreChoice::Keyring
-        );
-        assert_eq!(
-            StoreChoice::from_config(Some("file")).unwrap(),
-            StoreChoice::File
-        );
-        let err = StoreChoice::from_config(Some("vault")).unwrap_err();
-        assert!(err.to_string().contains("\"vault\""), "{err}");
-    }
 
     #[test]
     fn file_choice_touches_nothing() {

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use aws_cli_oidc::awsfiles::location::{self, AwsPaths, FileEnv, Platform};
-use aws_cli_oidc::cache::{DEFAULT_PROBE_TIMEOUT, Opened, StoreChoice, open_store};
+use aws_cli_oidc::cache::{DEFAULT_PROBE_TIMEOUT, Opened, open_store};
 use aws_cli_oidc::config::{ConfigFile, ProviderConfig};
 use aws_cli_oidc::federation::{self, Effects};
 use aws_cli_oidc::http::client::NetworkSettings;
@@ -246,8 +246,11 @@ impl Ctx<'_> {
     /// be opened is only mentioned with `-v`.
     fn secret_store(&self, cfg: &ProviderConfig, required: bool) -> Result<Option<Opened>> {
         let config_dir = self.config_dir()?;
-        let opened = StoreChoice::from_config(cfg.secret_store.as_deref())
-            .and_then(|choice| open_store(choice, &config_dir, DEFAULT_PROBE_TIMEOUT));
+        let opened = open_store(
+            cfg.secret_store.unwrap_or_default(),
+            &config_dir,
+            DEFAULT_PROBE_TIMEOUT,
+        );
         match opened {
             Ok(opened) => {
                 if let Some(notice) = &opened.notice {

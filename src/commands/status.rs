@@ -214,10 +214,11 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
             for name in file.providers() {
                 let row = match file.provider(&name) {
                     Ok(cfg) => {
-                        let setting = cfg.secret_store.clone().unwrap_or_else(|| "auto".into());
-                        let in_use = match StoreChoice::from_config(cfg.secret_store.as_deref()) {
-                            Ok(StoreChoice::File) => "file".to_string(),
-                            Ok(StoreChoice::Keyring) => {
+                        let choice = cfg.secret_store.unwrap_or_default();
+                        let setting = choice.as_str().to_string();
+                        let in_use = match choice {
+                            StoreChoice::File => "file".to_string(),
+                            StoreChoice::Keyring => {
                                 let answered = keyring
                                     .get_or_insert_with(|| probe(&inputs.config_dir))
                                     .is_ok();
@@ -227,11 +228,10 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
                                     "keyring unavailable".to_string()
                                 }
                             }
-                            Ok(StoreChoice::Auto) if remembered == Some(StoreKind::File) => {
+                            StoreChoice::Auto if remembered == Some(StoreKind::File) => {
                                 "file".to_string()
                             }
-                            Ok(StoreChoice::Auto) => "auto".to_string(),
-                            Err(_) => "unknown".to_string(),
+                            StoreChoice::Auto => "auto".to_string(),
                         };
                         defaults.insert(
                             cfg.name.clone(),

@@ -7,5 +7,6 @@ mod support;
 
 mod awsfiles_store;
 mod completion;
+mod config_keys;
 mod man_pages;
 mod status;

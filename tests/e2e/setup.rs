@@ -175,7 +175,7 @@ fn setup_flags_create_private_dir_and_file() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(cfg.federation_type.as_str(), "saml2");
     assert_eq!(
-        cfg.token_exchange_subject_token_type.as_deref(),
+        cfg.token_exchange_subject_token_type.map(|t| t.urn()),
         Some("urn:ietf:params:oauth:token-type:access_token")
     );
     assert_eq!(
@@ -345,7 +345,7 @@ fn setup_flags_update_an_existing_provider_keeping_its_other_keys() {
 fn setup_without_terminal_names_missing_flags_and_never_prompts() {
     let bare = Bare::new();
     let run = bare.run(&["setup"]);
-    run.assert_code(1);
+    run.assert_code(2);
     assert!(run.elapsed < Duration::from_secs(10), "{:?}", run.elapsed);
     assert_eq!(run.stdout, "");
     for flag in ["NAME", "--metadata-url", "--client-id", "--federation-type"] {
@@ -358,7 +358,7 @@ fn setup_without_terminal_names_missing_flags_and_never_prompts() {
     );
 
     let run = bare.run(&["setup", "dev", "--client-id", "x", "--non-interactive"]);
-    run.assert_code(1);
+    run.assert_code(2);
     assert!(
         run.stderr
             .contains("missing: --metadata-url (oidc_provider_metadata_url), --federation-type (aws_federation_type)"),
@@ -369,7 +369,7 @@ fn setup_without_terminal_names_missing_flags_and_never_prompts() {
 }
 
 #[test]
-fn setup_invalid_flag_values_exit_1_naming_the_key() {
+fn setup_invalid_flag_values_exit_2_naming_the_key() {
     let bare = Bare::new();
     let base = [
         "setup",
@@ -429,7 +429,7 @@ fn setup_invalid_flag_values_exit_1_naming_the_key() {
         let mut args: Vec<&str> = base.to_vec();
         args.extend_from_slice(extra);
         let run = bare.run(&args);
-        run.assert_code(1);
+        run.assert_code(2);
         assert!(run.stderr.contains(want), "{extra:?}: {}", run.streams());
         assert!(!bare.config_dir().join("config.yaml").exists(), "{extra:?}");
     }
@@ -508,7 +508,7 @@ fn setup_metadata_url_that_cannot_be_fetched_names_the_key() {
         "oidc",
         "--no-verify",
     ]);
-    run.assert_code(1);
+    run.assert_code(2);
     assert!(
         run.stderr.contains("oidc_provider_metadata_url"),
         "clear-text URL refused{}",
@@ -851,7 +851,7 @@ fn setup_wizard_saml2_with_advanced_settings_accepts_insecure_skip_verify() {
         Some("urn:amazon:webservices")
     );
     assert_eq!(
-        cfg.token_exchange_subject_token_type.as_deref(),
+        cfg.token_exchange_subject_token_type.map(|t| t.urn()),
         Some("urn:ietf:params:oauth:token-type:id_token")
     );
     assert_eq!(cfg.client_auth_method.as_str(), "client_secret_basic");
@@ -936,7 +936,7 @@ fn setup_refresh_margin_flag_writes_and_checks_the_key() {
         .chain(["--refresh-margin", "9999"])
         .collect();
     let run = sandbox.run(&bad);
-    run.assert_code(1);
+    run.assert_code(2);
     assert!(
         run.stderr
             .contains("refresh_margin_minutes (--refresh-margin)"),
