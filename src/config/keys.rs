@@ -773,6 +773,60 @@ mod tests {
     }
 
     #[test]
+    fn documented_defaults_are_the_ones_the_code_uses() {
+        let built =
+            super::super::ProviderConfig::new("p", "https://i/x", "c", FederationType::Saml2);
+        let margin = crate::cache::DEFAULT_REFRESH_MARGIN
+            .whole_minutes()
+            .to_string();
+        let want = [
+            (
+                MAX_SESSION_DURATION_SECONDS,
+                crate::federation::DEFAULT_DURATION.to_string(),
+            ),
+            (
+                LOGIN_TIMEOUT_SECONDS,
+                built.login_timeout_seconds.to_string(),
+            ),
+            (LOOPBACK_PORT, built.loopback_port.to_string()),
+            (INSECURE_SKIP_VERIFY, built.insecure_skip_verify.to_string()),
+            (REFRESH_MARGIN_MINUTES, margin),
+            (
+                CLIENT_AUTH_METHOD,
+                built.client_auth_method.as_str().to_string(),
+            ),
+            (SECRET_STORE, StoreChoice::default().as_str().to_string()),
+        ];
+        for (name, value) in want {
+            assert_eq!(k(name).default, Some(value.as_str()), "{name}");
+        }
+        let subject = built.token_exchange_subject_token_type.map(|t| t.as_str());
+        assert!(
+            k(TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE)
+                .default
+                .is_some_and(|d| Some(d.split(' ').next().unwrap_or(d)) == subject)
+        );
+        for key in KEYS {
+            let has = want_default(key.name);
+            assert_eq!(key.default.is_some(), has, "{}", key.name);
+        }
+    }
+
+    fn want_default(name: &str) -> bool {
+        [
+            MAX_SESSION_DURATION_SECONDS,
+            LOGIN_TIMEOUT_SECONDS,
+            LOOPBACK_PORT,
+            INSECURE_SKIP_VERIFY,
+            REFRESH_MARGIN_MINUTES,
+            CLIENT_AUTH_METHOD,
+            SECRET_STORE,
+            TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE,
+        ]
+        .contains(&name)
+    }
+
+    #[test]
     fn typed_values_read_back_unchanged_from_the_file() {
         for (name, v) in [
             (INSECURE_SKIP_VERIFY, "yes"),
