@@ -15,7 +15,12 @@ use crate::config::{MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, SubjectTokenType};
     version,
     about,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_help = exit_status(
+        "success",
+        FAILED,
+        &[(exit::NEEDS_LOGIN, "refresh: a profile needs an interactive login")],
+    )
 )]
 pub struct Cli {
     /// Directory holding config.yaml [default: $AWS_CLI_OIDC_CONFIG, else ~/.aws-cli-oidc]
@@ -31,27 +36,72 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The exit codes of the binary, shared by every command.
+pub mod exit {
+    /// Something failed; the message says what and what to run next.
+    pub const FAILURE: u8 = 1;
+    /// A usage error: a bad, missing or conflicting argument.
+    pub const USAGE: u8 = 2;
+    /// `refresh`: a profile can only be renewed by an interactive login.
+    pub const NEEDS_LOGIN: u8 = 3;
+}
+
+/// The "Exit status" paragraph of a command's `--help` (and man page):
+/// 0 with `success`, 1 with `failure`, 2 always, then `more`.
+fn exit_status(success: &str, failure: &str, more: &[(u8, &str)]) -> String {
+    let mut s = format!(
+        "Exit status:\n  0  {success}\n  {}  {failure}\n  {}  usage error: a bad, missing or conflicting argument",
+        exit::FAILURE,
+        exit::USAGE
+    );
+    for (code, what) in more {
+        s.push_str(&format!("\n  {code}  {what}"));
+    }
+    s
+}
+
+const FAILED: &str = "failure; the message says what failed and what to run next";
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Log in and print AWS credentials (exports, or credential_process JSON with -j)
+    #[command(after_help = exit_status("credentials printed on stdout", FAILED, &[]))]
     GetCred(GetCredArgs),
     /// Log in and write the credentials into a profile of ~/.aws/credentials
+    #[command(after_help = exit_status("the profile was written", FAILED, &[]))]
     Login(LoginArgs),
     /// Write a credential_process profile into ~/.aws/config so SDKs call this tool
+    #[command(after_help = exit_status("the profile was written (or shown with --dry-run)", FAILED, &[]))]
     InstallProfile(InstallProfileArgs),
     /// Remove a profile that install-profile wrote
+    #[command(after_help = exit_status("the profile was removed (or shown with --dry-run)", FAILED, &[]))]
     UninstallProfile(UninstallProfileArgs),
     /// Renew the credentials-file profiles written by login, with stored refresh tokens; never opens a browser
+    #[command(after_help = exit_status(
+        "every profile is fresh or was renewed",
+        "failure (for example a file could not be written)",
+        &[(exit::NEEDS_LOGIN, "a profile needs an interactive login; stderr lists the commands to run")],
+    ))]
     Refresh(RefreshArgs),
     /// Configure a provider in config.yaml (a wizard on a terminal, or flags for scripts)
-    #[command(long_about = setup_long_about())]
+    #[command(
+        long_about = setup_long_about(),
+        after_help = exit_status("the provider was written", FAILED, &[])
+    )]
     Setup(Box<SetupArgs>),
     /// Remove cached credentials and refresh tokens from the secret stores
+    #[command(after_help = exit_status("the entries were removed (or there were none)", "failure, or no provider of that name", &[]))]
     ClearSecret(ClearSecretArgs),
     /// Show providers, managed profiles, cached entries and problems with the AWS files
+    #[command(after_help = exit_status(
+        "the report was shown",
+        "config.yaml or an AWS file could not be read (shown first)",
+        &[],
+    ))]
     Status(StatusArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = exit_status("the script was printed", FAILED, &[]))]
     Completion(CompletionArgs),
 }
 
@@ -61,6 +111,23 @@ fn setup_long_about() -> String {
         "Configure a provider in config.yaml: a wizard on a terminal, or one flag per key for scripts.\n\n{}",
         keys::reference()
     )
+}
+
+/// `-r`: a role ARN, checked while parsing so a typo is a usage error.
+fn role_arn(s: &str) -> Result<String, String> {
+    keys::role_arn(s.trim())
+}
+
+/// `--region`: checked like `aws_region`.
+fn region(s: &str) -> Result<String, String> {
+    keys::check_typed(keys::AWS_REGION, s)
+}
+
+/// `--profile`: a name the AWS SDKs read.
+fn profile_name(s: &str) -> Result<String, String> {
+    crate::awsfiles::document::check_profile_name(s)
+        .map(|()| s.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// `-d`'s help, with the range STS accepts.
@@ -74,7 +141,7 @@ fn duration_help() -> String {
 #[derive(Debug, Args)]
 pub struct RefreshArgs {
     /// Only these profiles (repeatable) [default: every profile login wrote]
-    #[arg(long = "profile", value_name = "NAME")]
+    #[arg(long = "profile", value_name = "NAME", value_parser = profile_name)]
     pub profiles: Vec<String>,
 
     /// Renew profiles that expire within this many minutes
@@ -291,7 +358,7 @@ pub struct TargetArgs {
     pub provider: Option<String>,
 
     /// Role ARN to assume [default: default_iam_role_arn of the provider]
-    #[arg(short = 'r', long = "role", value_name = "ROLE_ARN")]
+    #[arg(short = 'r', long = "role", value_name = "ROLE_ARN", value_parser = role_arn)]
     pub role: Option<String>,
 
     /// Session duration in seconds (the help text is [`duration_help`])
@@ -344,6 +411,7 @@ pub struct LoginArgs {
     #[arg(
         long,
         value_name = "NAME",
+        value_parser = profile_name,
         required_unless_present = "all_roles",
         conflicts_with = "all_roles"
     )]
@@ -354,7 +422,7 @@ pub struct LoginArgs {
     pub target: TargetArgs,
 
     /// Also set `region` in [profile NAME] of the config file
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", value_parser = region)]
     pub region: Option<String>,
 
     /// Overwrite a section that holds keys aws-cli-oidc did not write
@@ -382,7 +450,7 @@ pub struct LoginArgs {
 #[derive(Debug, Args)]
 pub struct InstallProfileArgs {
     /// Profile to write in the config file ("default" writes [default])
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = profile_name)]
     pub profile: String,
 
     /// Provider and role
@@ -390,7 +458,7 @@ pub struct InstallProfileArgs {
     pub target: TargetArgs,
 
     /// Also set `region` in the profile
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", value_parser = region)]
     pub region: Option<String>,
 
     /// Print the change as a unified diff and write nothing
@@ -406,7 +474,7 @@ pub struct InstallProfileArgs {
 #[derive(Debug, Args)]
 pub struct UninstallProfileArgs {
     /// Profile to remove from the config file
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = profile_name)]
     pub profile: String,
 
     /// Print the change as a unified diff and write nothing

@@ -18,8 +18,7 @@ use aws_cli_oidc::session;
 use super::{Ctx, Flow, Want};
 use aws_cli_oidc::cli::{RefreshArgs, TargetArgs};
 
-/// Exit code when a profile can only be renewed by an interactive login.
-const NEEDS_LOGIN: u8 = 3;
+use aws_cli_oidc::cli::exit::NEEDS_LOGIN;
 
 pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
     ctx.ui.set_quiet(args.quiet);

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use aws_cli_oidc::config::keys::{self, Kind, Mode};
+use aws_cli_oidc::config::keys::{self, Kind};
 use aws_cli_oidc::config::{
     ClientAuthMethod, ConfigFile, FederationType, ProviderConfig, StoreChoice, SubjectTokenType,
 };
@@ -36,11 +36,8 @@ const CLEAR: &str = "-";
 /// a PEM path must also name a file on this machine. An empty value is
 /// returned as "" (whether it may be empty is the caller's business).
 pub(crate) fn check(key: &str, value: &str) -> Result<String, String> {
-    let Some(spec) = keys::key(key) else {
-        return Ok(value.trim().to_string());
-    };
-    let v = spec.check(value, Mode::Typed)?;
-    if spec.kind == Kind::PemFile && !v.is_empty() {
+    let v = keys::check_typed(key, value)?;
+    if keys::key(key).is_some_and(|k| k.kind == Kind::PemFile) && !v.is_empty() {
         keys::check_pem_exists(&v)?;
     }
     Ok(v)

@@ -66,7 +66,28 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode> {
         render_human(&report, now)
     };
     print!("{out}");
-    Ok(ExitCode::SUCCESS)
+    // A file we could not read makes the whole report doubtful: exit 1.
+    Ok(if report.unreadable().next().is_some() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+impl Report {
+    /// The problems that keep config.yaml or an AWS file from being read
+    /// (or config.yaml from being used); `status` shows them first and
+    /// exits 1.
+    pub fn unreadable(&self) -> impl Iterator<Item = &Warning> {
+        let files = [
+            &self.config_file,
+            &self.aws_config_file,
+            &self.aws_credentials_file,
+        ];
+        self.warnings.iter().filter(move |w| {
+            w.kind == "config_error" && w.path.as_ref().is_some_and(|p| files.contains(&p))
+        })
+    }
 }
 
 /// Where to look.
@@ -766,8 +787,21 @@ fn or_dash(v: Option<&str>) -> String {
 /// The human report.
 pub fn render_human(r: &Report, now: OffsetDateTime) -> String {
     let mut out = String::new();
+    let unreadable: Vec<&Warning> = r.unreadable().collect();
+    if !unreadable.is_empty() {
+        out.push_str(&format!("Problems ({})\n", unreadable.len()));
+        for w in &unreadable {
+            out.push_str(&format!("  - {}\n", w.message));
+        }
+        out.push('\n');
+    }
+    let config_unreadable = unreadable
+        .iter()
+        .any(|w| w.path.as_ref() == Some(&r.config_file));
     out.push_str(&format!("Providers ({})\n", r.config_file.display()));
-    if r.providers.is_empty() {
+    if r.providers.is_empty() && config_unreadable {
+        out.push_str("  unknown: config.yaml could not be read (see Problems above)\n");
+    } else if r.providers.is_empty() {
         out.push_str("  none; add one with: aws-cli-oidc setup NAME\n");
     } else {
         let rows: Vec<Vec<String>> = r
@@ -874,11 +908,16 @@ pub fn render_human(r: &Report, now: OffsetDateTime) -> String {
     }
 
     out.push('\n');
-    if r.warnings.is_empty() {
+    let rest: Vec<&Warning> = r
+        .warnings
+        .iter()
+        .filter(|w| !unreadable.contains(w))
+        .collect();
+    if rest.is_empty() {
         out.push_str("No warnings\n");
     } else {
-        out.push_str(&format!("Warnings ({})\n", r.warnings.len()));
-        for w in &r.warnings {
+        out.push_str(&format!("Warnings ({})\n", rest.len()));
+        for w in rest {
             out.push_str(&format!("  - {}\n", w.message));
         }
     }

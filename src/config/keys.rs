@@ -632,6 +632,15 @@ impl Key {
     }
 }
 
+/// Check `value` typed now for the key `name` (trimmed as is when the table
+/// has no such key).
+pub fn check_typed(name: &str, value: &str) -> Result<String, String> {
+    key(name).map_or_else(
+        || Ok(value.trim().to_string()),
+        |k| k.check(value, Mode::Typed),
+    )
+}
+
 /// A PEM path given now must name a readable file (checked apart from
 /// [`Key::check`], which stays free of file-system reads).
 pub fn check_pem_exists(v: &str) -> Result<(), String> {
@@ -644,7 +653,8 @@ pub fn check_pem_exists(v: &str) -> Result<(), String> {
     }
 }
 
-fn role_arn(v: &str) -> Result<String, String> {
+/// `v` if it is a role ARN, else what is wrong and an example.
+pub fn role_arn(v: &str) -> Result<String, String> {
     RoleArn::parse(v)
         .map(|_| v.to_string())
         .map_err(|e| format!("not a role ARN: {}; expected {}", e.reason, e.example))

@@ -8,5 +8,6 @@ mod support;
 mod awsfiles_store;
 mod completion;
 mod config_keys;
+mod exit_codes;
 mod man_pages;
 mod status;

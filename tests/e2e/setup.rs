@@ -106,46 +106,13 @@ fn run_with_stdin(sandbox: &Sandbox, args: &[&str], input: &str) -> Run {
     }
 }
 
-/// A bare temporary HOME without peers, for runs that must fail fast.
-struct Bare {
-    home: tempfile::TempDir,
-}
-
-impl Bare {
-    fn new() -> Bare {
-        let home = tempfile::Builder::new()
-            .prefix("aws-cli-oidc-setup.")
-            .tempdir()
-            .unwrap_or_else(|e| panic!("cannot create a temporary HOME: {e}"));
-        Bare { home }
-    }
-
-    fn config_dir(&self) -> PathBuf {
-        self.home.path().join(".aws-cli-oidc")
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        let mut cmd = Command::new("setsid");
-        cmd.arg(support::binary())
-            .args(args)
-            .env_clear()
-            .env(
-                "PATH",
-                std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
-            )
-            .env("HOME", self.home.path())
-            .current_dir(self.home.path());
-        support::run_bounded(&mut cmd, Duration::from_secs(20))
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Flag mode
 // ---------------------------------------------------------------------------
 
 #[test]
 fn setup_flags_create_private_dir_and_file() {
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     let dir = bare.home.path().join("new").join("cfg");
     let dir_arg = dir.to_string_lossy().into_owned();
     let run = bare.run(&[
@@ -309,7 +276,7 @@ fn setup_client_secret_stdin_reads_one_line_and_never_shows_it() {
 fn setup_flags_update_an_existing_provider_keeping_its_other_keys() {
     // The metadata URL is not given, so it is not fetched (idp.example.com
     // would not answer): updating one key needs no network.
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     let dir = bare.config_dir();
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let file = dir.join("config.yaml");
@@ -343,7 +310,7 @@ fn setup_flags_update_an_existing_provider_keeping_its_other_keys() {
 
 #[test]
 fn setup_without_terminal_names_missing_flags_and_never_prompts() {
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     let run = bare.run(&["setup"]);
     run.assert_code(2);
     assert!(run.elapsed < Duration::from_secs(10), "{:?}", run.elapsed);
@@ -370,7 +337,7 @@ fn setup_without_terminal_names_missing_flags_and_never_prompts() {
 
 #[test]
 fn setup_invalid_flag_values_exit_2_naming_the_key() {
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     let base = [
         "setup",
         "dev",
@@ -441,7 +408,7 @@ fn setup_invalid_flag_values_exit_2_naming_the_key() {
 
 #[test]
 fn setup_warns_when_the_role_partition_differs_from_the_region() {
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     let args = |role: &'static str, region: &'static str| {
         [
             "setup",
@@ -477,7 +444,7 @@ fn setup_warns_when_the_role_partition_differs_from_the_region() {
 
 #[test]
 fn setup_metadata_url_that_cannot_be_fetched_names_the_key() {
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     // Port 9 on loopback: nothing listens, so the fetch fails at once.
     let run = bare.run(&[
         "setup",
@@ -877,7 +844,7 @@ fn setup_wizard_saml2_with_advanced_settings_accepts_insecure_skip_verify() {
 
 #[test]
 fn setup_wizard_unreachable_metadata_asks_and_ctrl_c_writes_nothing() {
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     let env = vec![
         (
             "PATH".to_string(),
