@@ -5,6 +5,7 @@
 mod all_roles;
 mod clear_secret;
 mod get_cred;
+mod hints;
 mod install_profile;
 mod lazy_client;
 pub mod logging;

@@ -23,6 +23,11 @@ fn tty() -> Option<File> {
         .ok()
 }
 
+/// `n` and the noun in the right number: "1 cached entry", "2 cached entries".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Whether a terminal can show the login URL and prompts (botocore gives a
 /// credential_process no usable stdin and may hide its stderr).
 pub fn has_terminal() -> bool {
@@ -100,5 +105,23 @@ impl Ui {
             .interact_on_opt(&term)
             .ok()
             .flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn counts_use_the_singular_for_one_only() {
+        assert_eq!(
+            count(0, "cached entry", "cached entries"),
+            "0 cached entries"
+        );
+        assert_eq!(count(1, "cached entry", "cached entries"), "1 cached entry");
+        assert_eq!(
+            count(2, "profile stays", "profiles stay"),
+            "2 profiles stay"
+        );
     }
 }

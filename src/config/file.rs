@@ -110,11 +110,18 @@ impl ConfigFile {
         }
         match folded.len() {
             1 => Ok(folded.remove(0).0),
-            0 => Err(Error::ProviderNotFound {
-                profile: name.to_string(),
-                path: self.path.clone(),
-                configured: self.providers(),
-            }),
+            0 => {
+                let configured = self.providers();
+                let suggestion =
+                    crate::suggest::closest(name, configured.iter().map(String::as_str))
+                        .map(str::to_string);
+                Err(Error::ProviderNotFound {
+                    profile: name.to_string(),
+                    path: self.path.clone(),
+                    configured,
+                    suggestion,
+                })
+            }
             _ => Err(Error::AmbiguousProvider {
                 profile: name.to_string(),
                 path: self.path.clone(),

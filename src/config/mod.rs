@@ -311,9 +311,9 @@ pub enum Error {
     },
     /// No provider of that name.
     #[error(
-        "provider {profile:?} is not configured in {} ({}); add it with: aws-cli-oidc setup {profile}",
+        "provider {profile:?} is not configured in {}{}",
         path.display(),
-        configured_list(configured)
+        not_found_hint(profile, configured, suggestion.as_deref())
     )]
     ProviderNotFound {
         /// The name asked for.
@@ -322,6 +322,8 @@ pub enum Error {
         path: PathBuf,
         /// The providers the file has.
         configured: Vec<String>,
+        /// The configured name closest to `profile`, when it looks like a typo.
+        suggestion: Option<String>,
     },
     /// Several providers differ from the name only in case.
     #[error(
@@ -387,6 +389,19 @@ fn location(path: &Path, line: Option<usize>, column: Option<usize>) -> String {
         (Some(l), Some(c)) => format!("{}:{l}:{c}", path.display()),
         (Some(l), None) => format!("{}:{l}", path.display()),
         _ => path.display().to_string(),
+    }
+}
+
+fn not_found_hint(name: &str, configured: &[String], suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(s) => format!(
+            "; did you mean {s:?}? ({}; add a new one with: aws-cli-oidc setup {name})",
+            configured_list(configured)
+        ),
+        None => format!(
+            " ({}); add it with: aws-cli-oidc setup {name}",
+            configured_list(configured)
+        ),
     }
 }
 
@@ -485,6 +500,7 @@ mod tests {
             profile: "dev".into(),
             path: PathBuf::from("/c/config.yaml"),
             configured: vec!["myop".into(), "other".into()],
+            suggestion: None,
         };
         assert_eq!(
             e.to_string(),
@@ -495,10 +511,22 @@ mod tests {
             profile: "dev".into(),
             path: PathBuf::from("/c/config.yaml"),
             configured: vec![],
+            suggestion: None,
         };
         assert!(
             none.to_string().contains("no providers are configured yet"),
             "{none}"
+        );
+        let typo = Error::ProviderNotFound {
+            profile: "myopp".into(),
+            path: PathBuf::from("/c/config.yaml"),
+            configured: vec!["myop".into()],
+            suggestion: Some("myop".into()),
+        };
+        assert_eq!(
+            typo.to_string(),
+            "provider \"myopp\" is not configured in /c/config.yaml; did you mean \"myop\"? \
+             (configured: \"myop\"; add a new one with: aws-cli-oidc setup myopp)"
         );
     }
 }

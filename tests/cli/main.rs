@@ -10,4 +10,5 @@ mod completion;
 mod config_keys;
 mod exit_codes;
 mod man_pages;
+mod messages;
 mod status;
