@@ -517,7 +517,7 @@ mod tests {
             "-p",
             "myop",
             "-r",
-            "arn:aws:iam::1:role/x",
+            "arn:aws:iam::123456789012:role/x",
             "-d",
             "3600",
             "-s",
