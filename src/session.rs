@@ -40,6 +40,9 @@ pub struct Plan<'a> {
     pub allow_login: bool,
     /// The command to suggest when a login is needed but not allowed.
     pub login_hint: String,
+    /// Called once when another process's login for this provider holds
+    /// its lock, with how long this one will wait for it.
+    pub on_wait: &'a dyn Fn(Duration),
 }
 
 /// Where the credentials came from.
@@ -141,10 +144,12 @@ pub fn obtain(
     }
 
     let wait_started = SystemTime::now();
-    let guard = cache::lock(
+    let timeout = lock_timeout(cfg);
+    let guard = cache::lock_or_wait(
         plan.locks_dir,
         &cache::refresh_token_key(&cfg.name),
-        lock_timeout(cfg),
+        timeout,
+        &mut || (plan.on_wait)(timeout),
     )?;
     // Another process may have filled the cache while we waited.
     let now = time::OffsetDateTime::now_utc().max(fx.now);

@@ -47,6 +47,18 @@ impl Drop for KeyLock {
 /// waiting at most `timeout`. A browser login can take minutes, so callers pass
 /// their login timeout plus a little.
 pub fn lock(locks_dir: &Path, key: &str, timeout: Duration) -> Result<KeyLock, Error> {
+    lock_or_wait(locks_dir, key, timeout, &mut || {})
+}
+
+/// Like [`lock`], calling `on_wait` once when another process holds the
+/// lock, just before waiting for it (so the person can be told why nothing
+/// happens).
+pub fn lock_or_wait(
+    locks_dir: &Path,
+    key: &str,
+    timeout: Duration,
+    on_wait: &mut dyn FnMut(),
+) -> Result<KeyLock, Error> {
     check_key(key)?;
     ensure_private_dir(locks_dir)?;
     let path = locks_dir.join(format!("{key}.lock"));
@@ -79,6 +91,7 @@ pub fn lock(locks_dir: &Path, key: &str, timeout: Duration) -> Result<KeyLock, E
             });
         }
     }
+    on_wait();
     // Block on a second descriptor of the same open file (flock locks belong
     // to the open file, so `file` holds the lock once it is granted) in a
     // thread, so the wait ends the moment the holder lets go: polling added

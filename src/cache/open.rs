@@ -40,8 +40,11 @@ pub use crate::config::StoreChoice;
 pub struct Opened {
     /// The store.
     pub store: Box<dyn SecretStore + Send + Sync>,
-    /// E.g. "no usable keyring (…); storing secrets in … (mode 0600)".
+    /// E.g. "no usable keyring; storing secrets in … (mode 0600)": one
+    /// plain line a person without a keyring can act on.
     pub notice: Option<String>,
+    /// Why the keyring was not used, as the platform said it (for `-v`).
+    pub reason: Option<String>,
 }
 
 impl std::fmt::Debug for Opened {
@@ -49,6 +52,7 @@ impl std::fmt::Debug for Opened {
         f.debug_struct("Opened")
             .field("store", &self.store.kind())
             .field("notice", &self.notice)
+            .field("reason", &self.reason)
             .finish()
     }
 }
@@ -102,7 +106,13 @@ fn open_with(
     let file_store = || -> Box<dyn SecretStore + Send + Sync> {
         Box::new(FileStore::new(&cache).with_locks_dir(&locks))
     };
-    let opened = |store, notice| Ok(Opened { store, notice });
+    let opened = |store, notice| {
+        Ok(Opened {
+            store,
+            notice,
+            reason: None,
+        })
+    };
     match choice {
         StoreChoice::File => opened(file_store(), None),
         StoreChoice::Keyring => match run_probe(probe, probe_timeout) {
@@ -138,11 +148,15 @@ fn open_with(
                     }
                     let notice = first.then(|| {
                         format!(
-                            "no usable keyring ({reason}); storing secrets in {} (mode 0600)",
+                            "no usable keyring; storing secrets in {} (mode 0600); set `secret_store: file` in config.yaml to skip the check",
                             cache.display()
                         )
                     });
-                    opened(file_store(), notice)
+                    Ok(Opened {
+                        store: file_store(),
+                        notice,
+                        reason: Some(reason),
+                    })
                 }
             }
         }
@@ -346,10 +360,17 @@ mod tests {
         assert_eq!(o.store.kind(), StoreKind::File);
         let notice = o.notice.unwrap();
         assert!(
-            notice.starts_with("no usable keyring (the keyring did not answer"),
+            notice.starts_with("no usable keyring; storing secrets in "),
             "{notice}"
         );
-        assert!(notice.ends_with("cache (mode 0600)"), "{notice}");
+        assert!(!notice.contains('\n'), "one line: {notice}");
+        assert!(
+            o.reason
+                .as_deref()
+                .is_some_and(|r| r.starts_with("the keyring did not answer")),
+            "{:?}",
+            o.reason
+        );
         let marker = tmp.path().join("cache").join(STORE_MARKER);
         assert_eq!(std::fs::read_to_string(&marker).unwrap(), "file\n");
         assert_eq!(remembered_choice(tmp.path()), Some(StoreKind::File));

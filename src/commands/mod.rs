@@ -254,6 +254,9 @@ impl Ctx<'_> {
         );
         match opened {
             Ok(opened) => {
+                if let Some(reason) = &opened.reason {
+                    self.ui.debug(&format!("keyring not used: {reason}"));
+                }
                 if let Some(notice) = &opened.notice {
                     self.ui.warn(notice);
                 }
@@ -306,6 +309,20 @@ impl Ctx<'_> {
             );
             opened
         };
+        // Another process's login for this provider holds the lock: say so
+        // (even under `-s`, whose callers otherwise see nothing until the
+        // timeout), with a spinner counting down on a terminal.
+        let on_wait = |left: Duration| {
+            ui.warn(&format!(
+                "waiting for another aws-cli-oidc login for provider {:?} to finish (up to {}s)",
+                cfg.name,
+                left.as_secs()
+            ));
+            *spinner.borrow_mut() = Spinner::start(
+                &format!("waiting for the other login for provider {:?}", cfg.name),
+                left,
+            );
+        };
         let mut choose_role = |roles: &[aws_cli_oidc::saml::RolePair]| {
             stop_spinner();
             ui.choose_role(roles)
@@ -340,6 +357,7 @@ impl Ctx<'_> {
                     || browser_usable
                     || ui::has_terminal()),
             login_hint: want.login_hint.clone(),
+            on_wait: &on_wait,
         };
         // The device login (RFC 8628) is used with --device, or when no
         // browser can be used here (SSH, a container, no display) and the

@@ -67,25 +67,33 @@ impl Ui {
         }
     }
 
-    /// Show the login URL where a person can see it, then launch a browser
-    /// unless `no_browser`.
+    /// Launch a browser on the login URL unless `no_browser`, then show the
+    /// URL where a person can see it: as the fallback when a browser was
+    /// launched, as the thing to do when not.
     pub fn open_login_url(&self, url: &str, no_browser: bool) -> Result<(), String> {
-        let text = format!("to log in, open this URL in a browser:\n\n    {url}\n");
+        let launched = if no_browser {
+            None
+        } else {
+            Some(aws_cli_oidc::oidc::browser::open_browser(url))
+        };
+        let text = match &launched {
+            Some(Ok(())) => {
+                format!(
+                    "opened the login page in your browser; if nothing opened, visit:\n\n    {url}\n"
+                )
+            }
+            Some(Err(e)) => format!(
+                "could not launch a browser ({e}); to log in, open this URL in a browser:\n\n    {url}\n"
+            ),
+            None => format!("to log in, open this URL in a browser:\n\n    {url}\n"),
+        };
         eprintln!("{text}");
         if !std::io::stderr().is_terminal()
             && let Some(mut t) = tty()
         {
             let _ = writeln!(t, "{text}");
         }
-        if no_browser {
-            return Ok(());
-        }
-        aws_cli_oidc::oidc::browser::open_browser(url).map_err(|e| {
-            self.warn(&format!(
-                "could not launch a browser ({e}); open the URL above by hand"
-            ));
-            e
-        })
+        launched.unwrap_or(Ok(()))
     }
 
     /// Ask which role to assume, on the terminal. `None` when there is no
