@@ -522,7 +522,9 @@ impl Tmux {
             "-c".into(),
             // stdout goes to a file, so a test can prove that prompts
             // went to the terminal through stderr only.
-            "out=$1; shift; \"$@\" >\"$out\"; echo \"EXIT:$?\"; sleep 300".into(),
+            // `trap : INT` keeps this shell alive through a Ctrl-C sent to
+            // the program (the program still gets the default action).
+            "trap : INT; out=$1; shift; \"$@\" >\"$out\"; echo \"EXIT:$?\"; sleep 300".into(),
             "sh".into(),
             tmux.stdout_path().to_string_lossy().into_owned(),
             program.to_string_lossy().into_owned(),
@@ -756,6 +758,35 @@ fn get_cred_on_a_terminal_for_a_missing_provider_names_setup_and_asks_nothing() 
         "names the setup command:\n{screen}"
     );
     assert!(!screen.contains("Provider name"), "no wizard:\n{screen}");
+}
+
+#[test]
+fn get_cred_ctrl_c_ends_the_spinner_line_cleanly() {
+    // The browser never calls back, so the spinner runs until Ctrl-C.
+    let sandbox = Sandbox::new().mode("never");
+    let tmux = Tmux::start(
+        &sandbox.envs(),
+        &support::binary(),
+        &["get-cred", "-p", "oidc"],
+    );
+    tmux.wait_for("waiting for the login in the browser");
+    tmux.key("C-c");
+    let (code, screen) = tmux.exit_code();
+    assert_eq!(code, 130, "screen:\n{screen}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("aws-cli-oidc: interrupted")),
+        "interrupted on a line of its own:\n{screen}"
+    );
+    assert!(
+        !screen.contains("waiting for the login in the browser"),
+        "the spinner line was erased:\n{screen}"
+    );
+    assert!(
+        screen.contains("opened the login page in your browser; if nothing opened, visit:"),
+        "{screen}"
+    );
 }
 
 #[test]
