@@ -391,6 +391,10 @@ pub struct GetCredArgs {
     #[arg(long, value_enum, conflicts_with = "json")]
     pub format: Option<OutputFormat>,
 
+    /// Also export AWS_REGION and AWS_DEFAULT_REGION [default: aws_region of the provider]
+    #[arg(long, value_name = "REGION", value_parser = region)]
+    pub region: Option<String>,
+
     /// Reuse and store AWS credentials in the secret store (the credential_process mode)
     #[arg(short = 's', long = "use-secret")]
     pub use_secret: bool,
