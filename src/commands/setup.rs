@@ -265,19 +265,48 @@ fn from_flags(ctx: &Ctx, args: &SetupArgs, file: &ConfigFile) -> Result<(String,
     let merged = |key: &str| merged(&answers, key);
     // Only a URL given now is fetched: a script that changes the region of
     // an existing provider must not need the network.
+    let mut discovered = None;
     if !args.no_verify
         && let Some(url) = answers.get(keys::METADATA_URL).map(str::to_string)
     {
-        let meta = fetch_metadata(ctx, &name, &url, &merged).with_context(|| {
+        let (found, meta) = discover(ctx, &name, &url, &merged).with_context(|| {
             format!(
                 "{} (--metadata-url): cannot use {url}; fix the URL, or pass --no-verify to skip this check",
                 keys::METADATA_URL
             )
         })?;
         eprintln!("{}", describe_metadata(&meta));
+        discovered = Some(found).filter(|f| *f != url);
     }
     warn_partition(&merged);
+    if let Some(found) = discovered {
+        eprintln!("using the discovery document {found}");
+        answers.set(keys::METADATA_URL, found);
+    }
     Ok((name, answers))
+}
+
+/// The path of the discovery document under an issuer (OpenID Connect
+/// Discovery 1.0, section 4).
+const WELL_KNOWN: &str = "/.well-known/openid-configuration";
+
+/// GET the discovery document at `url`; when `url` does not name one (an
+/// issuer URL was given), `url` + [`WELL_KNOWN`] is tried first. Returns the
+/// URL that worked and the document.
+fn discover(
+    ctx: &Ctx,
+    name: &str,
+    url: &str,
+    value: &dyn Fn(&str) -> Option<String>,
+) -> Result<(String, Metadata)> {
+    let base = url.trim_end_matches('/');
+    if !base.ends_with(WELL_KNOWN) {
+        let candidate = format!("{base}{WELL_KNOWN}");
+        if let Ok(meta) = fetch_metadata(ctx, name, &candidate, value) {
+            return Ok((candidate, meta));
+        }
+    }
+    fetch_metadata(ctx, name, url, value).map(|meta| (url.to_string(), meta))
 }
 
 /// GET the discovery document with the TLS settings known so far.
@@ -343,14 +372,21 @@ fn wizard(
         "Set up a provider in {} (Ctrl-C stops without writing).",
         file.path.display()
     ));
-    let name: String = dialog(
-        Input::<String>::new()
-            .with_prompt("Provider name")
-            .with_initial_text(args.name.clone().unwrap_or_default())
-            .validate_with(|s: &String| check_name(s).map(|_| ()))
-            .interact_text_on(term),
-    )?;
-    let name = check_name(&name).map_err(anyhow::Error::msg)?;
+    // A name given on the command line is not asked again.
+    let name = match args.name.as_deref() {
+        Some(given) => {
+            let name = check_name(given).map_err(|e| UsageError(format!("provider name: {e}")))?;
+            let _ = term.write_line(&format!("Provider name: {name}"));
+            name
+        }
+        None => dialog(
+            Input::<String>::new()
+                .with_prompt("Provider name")
+                .validate_with(|s: &String| check_name(s).map(|_| ()))
+                .interact_text_on(term),
+        )
+        .and_then(|n| check_name(&n).map_err(anyhow::Error::msg))?,
+    };
     let cur = current(file, &name)?;
     if cur.exists() {
         let _ = term.write_line(&format!(
@@ -378,8 +414,12 @@ fn wizard(
         }
         let _ = term.write_line(&format!("fetching {url} …"));
         let merged = |key: &str| default_of(key);
-        match fetch_metadata(ctx, &name, &url, &merged) {
-            Ok(meta) => {
+        match discover(ctx, &name, &url, &merged) {
+            Ok((found, meta)) => {
+                if found != url {
+                    let _ = term.write_line(&format!("found the discovery document at {found}"));
+                    w.answers.set(keys::METADATA_URL, found);
+                }
                 let _ = term.write_line(&describe_metadata(&meta));
                 break;
             }
@@ -542,17 +582,28 @@ impl Wizard<'_> {
             Password::new()
                 .with_prompt(prompt)
                 .allow_empty_password(true)
+                .report(false)
                 .validate_with(|s: &String| check(keys::CLIENT_SECRET, s).map(|_| ()))
                 .interact_on(self.term),
         )?;
         let s = s.trim();
-        if s == CLEAR {
+        // What the answer did, never the secret itself.
+        let shown = if s == CLEAR {
             if has_current {
                 self.answers.set(keys::CLIENT_SECRET, String::new());
+                "(removed)"
+            } else {
+                "(none)"
             }
         } else if !s.is_empty() {
             self.answers.set(keys::CLIENT_SECRET, s.to_string());
-        }
+            "[hidden]"
+        } else if has_current {
+            "(the current one, kept)"
+        } else {
+            "(none)"
+        };
+        let _ = self.term.write_line(&format!("Client secret: {shown}"));
         Ok(())
     }
 

@@ -700,11 +700,85 @@ fn setup_wizard_on_a_terminal_hides_secret_shows_issuer_and_writes_answers() {
 }
 
 #[test]
+fn setup_flags_given_the_issuer_url_write_the_discovery_url() {
+    let sandbox = Sandbox::new();
+    let peers = support::Peers::shared();
+    let run = sandbox.run(&[
+        "setup",
+        "byissuer",
+        "--metadata-url",
+        peers.issuer(),
+        "--client-id",
+        "aws-cli",
+        "--federation-type",
+        "oidc",
+    ]);
+    run.assert_success();
+    assert!(
+        run.stderr.contains("using the discovery document"),
+        "{}",
+        run.streams()
+    );
+    let cfg = ConfigFile::load(&sandbox.config_dir())
+        .and_then(|f| f.provider("byissuer"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cfg.metadata_url, peers.metadata_url());
+}
+
+#[test]
+fn setup_wizard_given_the_issuer_url_finds_the_discovery_document_and_works() {
+    let sandbox = Sandbox::new();
+    let peers = support::Peers::shared();
+    let tmux = Tmux::start(
+        &sandbox.envs(),
+        &support::binary(),
+        &["setup", "fromissuer"],
+    );
+    // The name from the command line is shown, not asked.
+    tmux.wait_for("Provider name: fromissuer");
+    tmux.answer("OIDC metadata URL", peers.issuer());
+    tmux.wait_for("found the discovery document at");
+    tmux.wait_for("token endpoint:");
+    tmux.answer("Client ID", "aws-cli");
+    tmux.answer("Client secret (hidden", ""); // a public client
+    tmux.wait_for("Client secret: (none)");
+    tmux.answer("AWS federation type", "");
+    tmux.answer("Default IAM role ARN", &role_arn("developer"));
+    tmux.answer("Role session name", "");
+    tmux.answer("Session duration in seconds", "");
+    tmux.answer("AWS region", "us-east-1");
+    tmux.answer("Scopes beside openid", "");
+    tmux.answer("Change advanced settings", "");
+    let (code, screen) = tmux.exit_code();
+    assert_eq!(code, 0, "screen:\n{screen}");
+    assert!(!screen.contains("Keep this URL anyway?"), "{screen}");
+    assert!(
+        !screen.contains("[hidden]"),
+        "an empty secret shows as (none):\n{screen}"
+    );
+    assert_eq!(
+        screen.matches("Provider name").count(),
+        1,
+        "the name is not asked:\n{screen}"
+    );
+
+    let cfg = ConfigFile::load(&sandbox.config_dir())
+        .and_then(|f| f.provider("fromissuer"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cfg.metadata_url, peers.metadata_url());
+    assert!(cfg.client_secret.is_none());
+    let run = sandbox.run(&["get-cred", "-p", "fromissuer", "-j"]);
+    run.assert_success();
+    assert!(run.stdout.contains("\"AccessKeyId\""), "{}", run.streams());
+}
+
+#[test]
 fn setup_wizard_rerun_offers_current_values_and_keeps_the_secret() {
     let sandbox = Sandbox::new();
     let before = provider_map(&yaml(&sandbox.config_path()), "oidc_post");
     let tmux = Tmux::start(&sandbox.envs(), &support::binary(), &["setup", "oidc_post"]);
-    tmux.answer("Provider name", ""); // the name from the command line
+    // The name from the command line is not asked again.
+    tmux.wait_for("Provider name: oidc_post");
     tmux.wait_for("its current values are offered");
     tmux.answer("OIDC metadata URL", "");
     tmux.wait_for("token endpoint:");
@@ -794,7 +868,6 @@ fn setup_wizard_saml2_with_advanced_settings_accepts_insecure_skip_verify() {
     let sandbox = Sandbox::new();
     let peers = support::Peers::shared();
     let tmux = Tmux::start(&sandbox.envs(), &support::binary(), &["setup", "wsaml"]);
-    tmux.answer("Provider name", "");
     tmux.answer("OIDC metadata URL", &peers.metadata_url());
     tmux.wait_for("token endpoint:");
     tmux.answer("Client ID", "aws-cli-basic");
