@@ -48,3 +48,4 @@ pub mod saml;
 pub mod secret;
 pub mod session;
 pub mod sts;
+pub mod suggest;
