@@ -7,6 +7,8 @@
 //! client secrets, codes and tokens.
 
 pub mod client;
+pub mod proxy;
+mod tls;
 
 use std::fmt;
 
@@ -173,9 +175,102 @@ impl<T: HttpClient + ?Sized> HttpClient for &T {
     }
 }
 
+/// Whether `host` (as in a URI, IPv6 possibly in brackets) is this machine.
+pub fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if bare.eq_ignore_ascii_case("localhost") || bare.eq_ignore_ascii_case("localhost.") {
+        return true;
+    }
+    bare.parse::<std::net::IpAddr>().is_ok_and(|ip| match ip {
+        std::net::IpAddr::V4(v4) => v4.is_loopback(),
+        std::net::IpAddr::V6(v6) => v6 == std::net::Ipv6Addr::LOCALHOST,
+    })
+}
+
 /// Check that `url` is `https://`, or `http://` to a loopback host
 /// (`127.0.0.0/8`, `[::1]`, `localhost`). Everything else is refused, so a
 /// token never crosses a network in clear text.
 pub fn check_url(url: &str) -> Result<(), Error> {
-    client::check_url(url)
+    let uri: ureq::http::Uri =
+        url.parse()
+            .map_err(|e: ureq::http::uri::InvalidUri| Error::InvalidUrl {
+                url: url.to_string(),
+                reason: e.to_string(),
+            })?;
+    let Some(host) = uri.host().filter(|h| !h.is_empty()) else {
+        return Err(Error::InvalidUrl {
+            url: url.to_string(),
+            reason: "no host; an absolute URL is needed".into(),
+        });
+    };
+    match uri.scheme_str().map(str::to_ascii_lowercase).as_deref() {
+        Some("https") => Ok(()),
+        Some("http") if is_loopback_host(host) => Ok(()),
+        _ => Err(Error::InsecureUrl {
+            url: url.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_url_allows_https_and_loopback_http_only() {
+        let ok = [
+            "https://idp.example.com/.well-known/openid-configuration",
+            "HTTPS://idp.example.com",
+            "https://10.0.0.1:8443/x",
+            "http://127.0.0.1:8080/token",
+            "http://127.1.2.3/",
+            "http://localhost:3000/x",
+            "http://LOCALHOST/x",
+            "http://[::1]:9000/x",
+        ];
+        for url in ok {
+            assert!(check_url(url).is_ok(), "{url} should be allowed");
+        }
+        let insecure = [
+            "http://idp.example.com/token",
+            "http://10.0.0.1/",
+            "http://128.0.0.1/",
+            "http://localhost.example.com/",
+            "http://[::2]/",
+            "ftp://127.0.0.1/",
+            "file://localhost/etc/passwd",
+            "http://127.0.0.1@evil.example/",
+            "http://127.0.0.1.nip.io/",
+        ];
+        for url in insecure {
+            assert!(
+                matches!(check_url(url), Err(Error::InsecureUrl { .. })),
+                "{url} should be refused"
+            );
+        }
+        for url in ["", "not a url", "/relative/path", "https://"] {
+            assert!(
+                matches!(check_url(url), Err(Error::InvalidUrl { .. })),
+                "{url:?} should be invalid"
+            );
+        }
+    }
+
+    #[test]
+    fn insecure_url_message_names_the_url() {
+        let e = check_url("http://idp.example.com/token").unwrap_err();
+        assert!(
+            e.to_string().contains("http://idp.example.com/token"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        assert!(is_loopback_host("127.0.0.1"));
+        assert!(is_loopback_host("[::1]"));
+        assert!(is_loopback_host("localhost"));
+        assert!(!is_loopback_host("example.com"));
+        assert!(!is_loopback_host("[::]"));
+    }
 }
