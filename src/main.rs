@@ -14,7 +14,13 @@ fn main() -> ExitCode {
     match commands::run(cli, &env) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("aws-cli-oidc: error: {err:#}");
+            // Errors quote provider, STS and file text: no escape sequences
+            // reach the terminal, whatever a layer below forgot.
+            let text = format!("{err:#}");
+            eprintln!(
+                "aws-cli-oidc: error: {}",
+                aws_cli_oidc::text::sanitize_lines(&text)
+            );
             if err.downcast_ref::<commands::UsageError>().is_some() {
                 ExitCode::from(2)
             } else {

@@ -169,7 +169,7 @@ pub fn obtain(
     {
         result = renew(plan, store, duration, fx)?;
     }
-    let (outcome, source) = match result {
+    let (mut outcome, source) = match result {
         Some(outcome) => (outcome, Source::Refresh),
         None if plan.allow_login => match login(fx) {
             Ok(outcome) => (outcome, Source::Login),
@@ -186,6 +186,10 @@ pub fn obtain(
         }
     };
     let _ = std::fs::remove_file(&failure);
+    // What STS says about expiry is trusted only as far as we asked.
+    let obtained = time::OffsetDateTime::now_utc().max(fx.now);
+    outcome.credentials.expiration =
+        cache::trusted_expiration(outcome.credentials.expiration, obtained, duration);
     if let Some(store) = plan.store {
         if source == Source::Login {
             save_refresh_token(store, cfg, &outcome, fx);

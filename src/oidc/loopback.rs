@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::Error;
 use crate::secret::Secret;
+use crate::text::one_line;
 
 /// Longest request head we read; a callback URL is a few hundred bytes.
 const MAX_HEAD: usize = 16 * 1024;
@@ -105,14 +106,15 @@ pub fn parse_callback(query: &str, expected_state: &str, expected_issuer: &str) 
     if let Some(got) = iss
         && got != expected_issuer
     {
-        return CallbackOutcome::IssuerMismatch { got };
+        return CallbackOutcome::IssuerMismatch {
+            got: one_line(&got),
+        };
     }
     if let Some(error) = error {
         // Shown on the terminal: no escape sequences from the network.
-        let printable = |s: String| s.chars().filter(|c| !c.is_control()).collect::<String>();
         return CallbackOutcome::Denied {
-            error: printable(error),
-            description: description.map(printable),
+            error: one_line(&error),
+            description: description.map(|d| one_line(&d)),
         };
     }
     match code {

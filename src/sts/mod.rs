@@ -17,7 +17,7 @@ mod xml;
 use time::OffsetDateTime;
 
 use crate::http::{HttpClient, Request, Response};
-use crate::secret::Secret;
+use crate::secret::{Secret, redact_echoes};
 
 /// The STS API version both calls use.
 pub const API_VERSION: &str = "2011-06-15";
@@ -252,7 +252,7 @@ impl Call<'_> {
         let body = String::from_utf8_lossy(&resp.body);
         if (200..300).contains(&resp.status) {
             return xml::parse_success(&body).map_err(|reason| match xml::parse_error(&body) {
-                Some(e) => self.api(e),
+                Some(e) => self.api(e, secret),
                 None => Error::BadSuccess {
                     action: self.action,
                     role_arn: self.role_arn.to_string(),
@@ -263,7 +263,7 @@ impl Call<'_> {
             });
         }
         match xml::parse_error(&body) {
-            Some(e) => Err(self.api(e)),
+            Some(e) => Err(self.api(e, secret)),
             None => Err(Error::UnexpectedResponse {
                 action: self.action,
                 role_arn: self.role_arn.to_string(),
@@ -274,12 +274,13 @@ impl Call<'_> {
         }
     }
 
-    fn api(&self, e: xml::ApiError) -> Error {
+    /// An STS error, with any echo of the token or assertion we sent redacted.
+    fn api(&self, e: xml::ApiError, secret: &str) -> Error {
         Error::Api {
             action: self.action,
             role_arn: self.role_arn.to_string(),
-            code: e.code,
-            message: e.message,
+            code: redact_echoes(&e.code, &[secret]),
+            message: redact_echoes(&e.message, &[secret]),
         }
     }
 }
