@@ -230,7 +230,13 @@ pub fn refresh_grant(
         refresh_token,
     )?;
     let claims = match &tokens.id_token {
-        Some(t) => Some(oidc::id_token::validate(t, None, &cfg.client_id, fx.now)?),
+        Some(t) => Some(oidc::id_token::validate(
+            t,
+            None,
+            &cfg.client_id,
+            issuer,
+            fx.now,
+        )?),
         None => None,
     };
     Ok(Grant {

@@ -295,7 +295,13 @@ pub fn device_login(
             metadata.token_endpoint
         ),
     })?;
-    let claims = id_token::validate(id_token, None, &client.client_id, (fx.now)())?;
+    let claims = id_token::validate(
+        id_token,
+        None,
+        &client.client_id,
+        &metadata.issuer,
+        (fx.now)(),
+    )?;
     Ok(LoginResult { tokens, claims })
 }
 
@@ -327,6 +333,7 @@ mod tests {
             authorization_endpoint: "https://idp.example/auth".into(),
             token_endpoint: TOKEN_URL.into(),
             device_authorization_endpoint: Some(DEVICE_URL.into()),
+            iss_parameter_supported: false,
         }
     }
 

@@ -73,11 +73,16 @@ pub fn parse(metadata_url: &str, body: &[u8]) -> Result<Metadata, Error> {
     log::debug!(
         "discovery: issuer {issuer}, authorization_endpoint {authorization_endpoint}, token_endpoint {token_endpoint}"
     );
+    let iss_parameter_supported = doc
+        .get("authorization_response_iss_parameter_supported")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     Ok(Metadata {
         issuer,
         authorization_endpoint,
         token_endpoint,
         device_authorization_endpoint,
+        iss_parameter_supported,
     })
 }
 

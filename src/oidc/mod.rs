@@ -50,6 +50,9 @@ pub struct Metadata {
     pub token_endpoint: String,
     /// `device_authorization_endpoint`, when advertised.
     pub device_authorization_endpoint: Option<String>,
+    /// `authorization_response_iss_parameter_supported` (RFC 9207): every
+    /// authorization response carries `iss`.
+    pub iss_parameter_supported: bool,
 }
 
 /// The client's identity at the token endpoint.
@@ -207,6 +210,15 @@ pub enum Error {
         expected: String,
         /// The `iss` in the callback.
         got: String,
+    },
+    /// RFC 9207: the provider promised `iss` in its answers and this one has none.
+    #[error(
+        "the authorization response has no iss parameter, though issuer {expected:?} advertises \
+         authorization_response_iss_parameter_supported; refusing it (RFC 9207 mix-up protection)"
+    )]
+    IssuerMissing {
+        /// The issuer from discovery.
+        expected: String,
     },
     /// The provider sent the browser back with `error=...`.
     #[error("the provider refused the login: {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
@@ -392,7 +404,11 @@ pub fn browser_login(
         "login: waiting up to {}s for the callback",
         req.timeout.as_secs()
     );
-    let code = listener.wait(&state, &req.metadata.issuer, req.timeout, &pages)?;
+    let issuer = loopback::IssuerCheck {
+        expected: &req.metadata.issuer,
+        required: req.metadata.iss_parameter_supported,
+    };
+    let code = listener.wait(&state, issuer, req.timeout, &pages)?;
     log::debug!("login: callback accepted; redeeming the authorization code");
     let tokens = token::authorization_code(
         http,
@@ -408,7 +424,13 @@ pub fn browser_login(
             req.metadata.token_endpoint
         ),
     })?;
-    let claims = id_token::validate(id_token, Some(&nonce), &req.client.client_id, now)?;
+    let claims = id_token::validate(
+        id_token,
+        Some(&nonce),
+        &req.client.client_id,
+        &req.metadata.issuer,
+        now,
+    )?;
     log::debug!("login: ID token accepted (issuer {})", claims.iss);
     Ok(LoginResult { tokens, claims })
 }
@@ -533,6 +555,7 @@ mod tests {
             authorization_endpoint: "https://idp.example/auth".into(),
             token_endpoint: "https://idp.example/token".into(),
             device_authorization_endpoint: None,
+            iss_parameter_supported: false,
         };
         let client = ClientCredentials {
             client_id: "cli".into(),
