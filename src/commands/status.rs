@@ -1059,6 +1059,8 @@ mod tests {
                 token_endpoint: "https://idp.example.com/token".into(),
                 client_id: "c".into(),
                 issuer: "https://idp.example.com".into(),
+                metadata_url: "https://idp.example.com/x".into(),
+                subject: None,
                 saved_at: NOW - time::Duration::minutes(5),
             };
             cache::put_refresh_token(&store, "vault", &entry, NOW).map_err(|e| e.to_string())?;

@@ -343,6 +343,26 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The token endpoint refused the grant itself: `invalid_grant`, or a
+    /// 400 or 401 without an OAuth error in the body (an empty or HTML
+    /// answer, as some providers give for a replayed refresh token). Such a
+    /// refresh token will never work again.
+    pub fn is_invalid_grant(&self) -> bool {
+        match self {
+            Error::TokenEndpoint {
+                error: Some(code), ..
+            } => code == "invalid_grant",
+            Error::TokenEndpoint {
+                status: 400 | 401,
+                error: None,
+                ..
+            } => true,
+            _ => false,
+        }
+    }
+}
+
 /// `" invalid_grant: description"`, `": snippet"` or nothing.
 fn token_error_text(error: Option<&str>, description: Option<&str>) -> String {
     match (error, description) {
@@ -546,6 +566,22 @@ mod tests {
         for (error, text) in cases {
             assert_eq!(error.to_string(), text);
         }
+    }
+
+    #[test]
+    fn invalid_grant_includes_bare_400_and_401() {
+        let refused = |status, error: Option<&str>| Error::TokenEndpoint {
+            url: "https://i/t".into(),
+            status,
+            error: error.map(str::to_string),
+            description: None,
+        };
+        assert!(refused(400, Some("invalid_grant")).is_invalid_grant());
+        assert!(refused(400, None).is_invalid_grant());
+        assert!(refused(401, None).is_invalid_grant());
+        assert!(!refused(401, Some("invalid_client")).is_invalid_grant());
+        assert!(!refused(500, None).is_invalid_grant());
+        assert!(!refused(403, None).is_invalid_grant());
     }
 
     #[test]

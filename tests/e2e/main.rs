@@ -17,3 +17,4 @@ mod logging;
 mod network;
 mod setup;
 mod status;
+mod trust;

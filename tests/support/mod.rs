@@ -267,6 +267,14 @@ impl Peers {
         [self.provider.child.id(), self.moto.child.id()]
     }
 
+    /// The provider's request counters (`GET /__e2e/stats`): how many token
+    /// requests and refresh grants it has seen.
+    pub fn provider_stats(&self) -> serde_json::Value {
+        let body = http_get(&format!("{}/__e2e/stats", self.issuer()));
+        serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("provider stats are not JSON ({e}): {body:?}"))
+    }
+
     /// Both peers' stderr so far, for failure messages.
     pub fn logs(&self) -> String {
         let mut out = String::new();
@@ -277,6 +285,35 @@ impl Peers {
         let _ = &self.logs;
         out
     }
+}
+
+/// A plain HTTP/1.1 GET of a loopback `http://` URL, bounded by timeouts;
+/// returns the body. For the peers' own admin endpoints.
+pub fn http_get(url: &str) -> String {
+    use std::io::Write as _;
+    let rest = url
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("http_get needs http://: {url}"));
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = if path.is_empty() { "/" } else { path };
+    let mut stream = std::net::TcpStream::connect(authority)
+        .unwrap_or_else(|e| panic!("cannot connect to {authority}: {e}"));
+    let timeout = Some(Duration::from_secs(10));
+    let _ = stream.set_read_timeout(timeout);
+    let _ = stream.set_write_timeout(timeout);
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap_or_else(|e| panic!("cannot send to {authority}: {e}"));
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    assert!(
+        head.starts_with("HTTP/1.1 200"),
+        "GET {url} answered {head:?}"
+    );
+    body.to_owned()
 }
 
 /// What a sandboxed command did.
