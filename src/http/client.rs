@@ -14,7 +14,7 @@ use ureq::http::Uri;
 
 use super::proxy::{ProxyEnv, proxy_for, without_userinfo};
 use super::tls::tls_config;
-use super::{Error, HttpClient, MAX_BODY, Method, Request, Response, check_url};
+use super::{Delivery, Error, HttpClient, MAX_BODY, Method, Request, Response, check_url};
 
 /// Connect timeout when the settings leave it unset.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -132,6 +132,7 @@ impl UreqClient {
         let transport = |e: ureq::Error| Error::Transport {
             url: url.to_string(),
             message: describe(&e),
+            delivery: delivery(&e),
         };
         let result = match method {
             Method::Get => {
@@ -158,6 +159,7 @@ impl UreqClient {
         };
         let content_type = header(ureq::http::header::CONTENT_TYPE);
         let location = header(ureq::http::header::LOCATION);
+        let retry_after = header(ureq::http::header::RETRY_AFTER);
         let status = resp.status().as_u16();
         log::trace!("HTTP {status} from {shown}");
         let body = resp
@@ -170,6 +172,7 @@ impl UreqClient {
             Response {
                 status,
                 content_type,
+                retry_after,
                 body,
             },
             location,
@@ -192,12 +195,37 @@ impl HttpClient for UreqClient {
                 return Err(Error::Transport {
                     url: req.url.clone(),
                     message: format!("more than {MAX_REDIRECTS} redirects; check the URL"),
+                    delivery: Delivery::Failed,
                 });
             }
             hops += 1;
             url = resolve_location(&url, &location)?;
             check_url(&url)?;
         }
+    }
+}
+
+/// How far a request got before `e` (see [`super::retry`]).
+fn delivery(e: &ureq::Error) -> Delivery {
+    use std::io::ErrorKind;
+    use ureq::Timeout;
+    match e {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => Delivery::NotSent,
+        ureq::Error::Timeout(Timeout::Resolve | Timeout::Connect) => Delivery::NotSent,
+        ureq::Error::Timeout(_) | ureq::Error::BodyStalled => Delivery::Interrupted,
+        ureq::Error::Io(io) => match io.kind() {
+            ErrorKind::ConnectionRefused | ErrorKind::NotFound | ErrorKind::AddrNotAvailable => {
+                Delivery::NotSent
+            }
+            ErrorKind::ConnectionReset
+            | ErrorKind::ConnectionAborted
+            | ErrorKind::BrokenPipe
+            | ErrorKind::UnexpectedEof
+            | ErrorKind::TimedOut
+            | ErrorKind::WouldBlock => Delivery::Interrupted,
+            _ => Delivery::Failed,
+        },
+        _ => Delivery::Failed,
     }
 }
 
@@ -443,7 +471,16 @@ mod tests {
         let url = format!("http://127.0.0.1:{port}/x");
         let client = UreqClient::new(&NetworkSettings::default()).unwrap();
         let e = client.send(&Request::get(url.clone())).unwrap_err();
-        assert!(matches!(&e, Error::Transport { .. }), "{e}");
+        assert!(
+            matches!(
+                &e,
+                Error::Transport {
+                    delivery: Delivery::NotSent,
+                    ..
+                }
+            ),
+            "a refused connection never reached the server: {e:?}"
+        );
         assert!(e.to_string().contains(&url), "{e}");
     }
 
@@ -468,6 +505,16 @@ mod tests {
         assert!(
             e.to_string().contains("no answer in time") && e.to_string().contains(&url),
             "{e}"
+        );
+        assert!(
+            matches!(
+                e,
+                Error::Transport {
+                    delivery: Delivery::Interrupted,
+                    ..
+                }
+            ),
+            "the request was sent: {e:?}"
         );
     }
 

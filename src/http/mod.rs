@@ -8,9 +8,12 @@
 
 pub mod client;
 pub mod proxy;
+pub mod retry;
 mod tls;
 
 use std::fmt;
+
+pub use retry::{Delivery, Replay};
 
 /// HTTP method. We only ever need these two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +35,11 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// Body for POST; `Content-Type` is taken from `headers`.
     pub body: Option<Vec<u8>>,
+    /// Whether it may be sent again after a fault (see [`retry`]).
+    pub replay: Replay,
+    /// Reads an API error code (STS's `Code`) from an error answer, so the
+    /// retry policy can tell throttling from a refusal.
+    pub error_code: Option<fn(&Response) -> Option<String>>,
 }
 
 impl Request {
@@ -42,6 +50,8 @@ impl Request {
             url: url.into(),
             headers: vec![("Accept".into(), "application/json".into())],
             body: None,
+            replay: Replay::Safe,
+            error_code: None,
         }
     }
 
@@ -62,7 +72,15 @@ impl Request {
                 "application/x-www-form-urlencoded".into(),
             )],
             body: Some(ser.finish().into_bytes()),
+            replay: Replay::Safe,
+            error_code: None,
         }
+    }
+
+    /// Set whether the request may be sent again after a fault.
+    pub fn replay(mut self, replay: Replay) -> Self {
+        self.replay = replay;
+        self
     }
 
     /// Add a header.
@@ -87,6 +105,7 @@ impl fmt::Debug for Request {
                     .collect::<Vec<_>>(),
             )
             .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("replay", &self.replay)
             .finish()
     }
 }
@@ -99,6 +118,8 @@ pub struct Response {
     pub status: u16,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// The `Retry-After` header, if any (see [`retry::parse_retry_after`]).
+    pub retry_after: Option<String>,
     /// The body, at most [`MAX_BODY`] bytes.
     pub body: Vec<u8>,
 }
@@ -150,6 +171,8 @@ pub enum Error {
         url: String,
         /// The transport's own description.
         message: String,
+        /// How far the request got (for the retry policy).
+        delivery: Delivery,
     },
     /// The network settings (CA bundle, client certificate) could not be loaded.
     #[error("{what} {path}: {message}")]

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::{ClientCredentials, Error, TokenResponse};
 use crate::config::ClientAuthMethod;
-use crate::http::{HttpClient, Request, check_url};
+use crate::http::{HttpClient, Replay, Request, check_url};
 use crate::secret::{Secret, redact_echoes};
 use crate::text::one_line;
 
@@ -116,7 +116,16 @@ fn post(
             url: url.to_string(),
         });
     }
-    let req = client_request(url, client, form);
+    // Codes are single-use: a request that may have reached the server is
+    // never sent again (see `crate::http::retry`).
+    let single_use = form
+        .iter()
+        .any(|(k, _)| matches!(*k, "code" | "device_code"));
+    let req = client_request(url, client, form).replay(if single_use {
+        Replay::IfUnsent
+    } else {
+        Replay::Safe
+    });
     let resp = http.send(&req).map_err(|source| Error::TokenRequest {
         url: url.to_string(),
         source,

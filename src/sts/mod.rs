@@ -209,6 +209,11 @@ pub fn assume_role_with_saml(
     )
 }
 
+/// The `Code` of an STS `ErrorResponse`, for the retry policy.
+fn error_code(resp: &Response) -> Option<String> {
+    xml::parse_error(&String::from_utf8_lossy(&resp.body)).map(|e| e.code)
+}
+
 /// One STS call: what it is for messages, and where it goes.
 struct Call<'a> {
     action: &'static str,
@@ -231,7 +236,9 @@ impl Call<'_> {
             ("Version", API_VERSION),
             ("RoleArn", self.role_arn),
         ];
-        let req = Request::post_form(self.endpoint, common.into_iter().chain(params));
+        let mut req = Request::post_form(self.endpoint, common.into_iter().chain(params));
+        // Throttling and transient STS codes are retried (`crate::http::retry`).
+        req.error_code = Some(error_code);
         log::debug!(
             "sts: {} {} at {}",
             self.action,
@@ -331,6 +338,7 @@ mod tests {
             Ok(Response {
                 status: self.status,
                 content_type: Some("text/xml".into()),
+                retry_after: None,
                 body: self.body.clone(),
             })
         }
