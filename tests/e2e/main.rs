@@ -12,6 +12,7 @@ mod aws_cli;
 mod cache;
 mod demo;
 mod device;
+mod faults;
 mod get_cred;
 mod logging;
 mod network;

@@ -287,6 +287,67 @@ impl Peers {
     }
 }
 
+/// `tests/peers/fault_front.py` in front of a peer: forwards to it, but fails
+/// the next N requests with a chosen fault, and counts attempts per path.
+/// Killed by PID on drop.
+pub struct FaultFront {
+    process: PeerProcess,
+    logs: tempfile::TempDir,
+}
+
+impl FaultFront {
+    /// A front forwarding to `target` (`http://127.0.0.1:PORT`).
+    pub fn start(target: &str) -> FaultFront {
+        let python = peers_dir().join(".venv").join("bin").join("python");
+        if !python.is_file() {
+            panic!(
+                "{}",
+                install_hint("tests/peers/.venv/bin/python is missing")
+            );
+        }
+        let logs = tempfile::Builder::new()
+            .prefix("aws-cli-oidc-front.")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"));
+        let mut cmd = Command::new(python);
+        cmd.arg("fault_front.py")
+            .arg(target)
+            .arg("0")
+            .env("PYTHONUNBUFFERED", "1");
+        let process = PeerProcess::spawn("fault_front.py", cmd, logs.path().join("front.log"));
+        FaultFront { process, logs }
+    }
+
+    /// `http://127.0.0.1:PORT` of the front.
+    pub fn url(&self) -> &str {
+        &self.process.url
+    }
+
+    /// Fail the next `count` requests (to `path` only, when given) with
+    /// `kind` (see fault_front.py).
+    pub fn arm(&self, kind: &str, count: u32, path: Option<&str>) {
+        let path = path.map(|p| format!("&path={p}")).unwrap_or_default();
+        http_get(&format!(
+            "{}/__fault/set?kind={kind}&count={count}{path}",
+            self.url()
+        ));
+    }
+
+    /// Requests the front received for `path` (faulted ones included).
+    pub fn attempts(&self, path: &str) -> u64 {
+        let body = http_get(&format!("{}/__fault/stats", self.url()));
+        let stats: serde_json::Value = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("front stats are not JSON ({e}): {body:?}"));
+        stats["attempts"][path].as_u64().unwrap_or(0)
+    }
+
+    /// The front's stderr so far.
+    pub fn log(&self) -> String {
+        let _ = &self.logs;
+        std::fs::read_to_string(&self.process.log).unwrap_or_default()
+    }
+}
+
 /// A plain HTTP/1.1 GET of a loopback `http://` URL, bounded by timeouts;
 /// returns the body. For the peers' own admin endpoints.
 pub fn http_get(url: &str) -> String {
