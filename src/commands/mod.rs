@@ -163,6 +163,23 @@ impl Ctx<'_> {
             .context("cannot find the config directory: set HOME or AWS_CLI_OIDC_CONFIG, or pass --config-dir")
     }
 
+    /// The config directory as an absolute path when it is not the default
+    /// `~/.aws-cli-oidc` (`None` when it is).
+    fn non_default_config_dir(&self) -> Result<Option<PathBuf>> {
+        let dir = self.config_dir()?;
+        let default = aws_cli_oidc::config::config_dir(None, None, self.env.home.as_deref());
+        if default.as_deref() == Some(dir.as_path()) {
+            return Ok(None);
+        }
+        let absolute = std::path::absolute(&dir).with_context(|| {
+            format!(
+                "cannot make the config directory {} absolute",
+                dir.display()
+            )
+        })?;
+        Ok(Some(absolute))
+    }
+
     /// The AWS config and credentials files, located as the AWS CLI does.
     fn aws_paths(&self) -> Result<AwsPaths> {
         Ok(location::locate(&self.env.files, Platform::current())?)
