@@ -54,7 +54,9 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode> {
     let out = if args.json {
         render_json(&report, now)
     } else {
-        render_human(&report, now)
+        // Profile names, markers and config values are read back from files
+        // others may edit: no escape sequences reach the terminal.
+        aws_cli_oidc::text::sanitize_lines(&render_human(&report, now)).into_owned()
     };
     print!("{out}");
     Ok(ExitCode::SUCCESS)
