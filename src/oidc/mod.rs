@@ -202,7 +202,7 @@ pub enum Error {
     },
     /// RFC 9207: the callback's `iss` is not the configured provider.
     #[error(
-        "the authorization response came from issuer {got:?}, expected {expected:?}; refusing it \
+        "the authorization response came from issuer \"{got}\", expected \"{expected}\"; refusing it \
          (RFC 9207 mix-up protection); check oidc_provider_metadata_url"
     )]
     IssuerMismatch {
@@ -213,7 +213,7 @@ pub enum Error {
     },
     /// RFC 9207: the provider promised `iss` in its answers and this one has none.
     #[error(
-        "the authorization response has no iss parameter, though issuer {expected:?} advertises \
+        "the authorization response has no iss parameter, though issuer \"{expected}\" advertises \
          authorization_response_iss_parameter_supported; refusing it (RFC 9207 mix-up protection)"
     )]
     IssuerMissing {

@@ -15,6 +15,7 @@ mod demo;
 mod device;
 mod faults;
 mod get_cred;
+mod hostile;
 mod logging;
 mod network;
 mod setup;

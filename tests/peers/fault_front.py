@@ -13,7 +13,10 @@ point at this front (the issuer and the browser's endpoints are kept), so
 token requests come here too.
 
 Admin (not forwarded, not counted):
-  GET /__fault/set?kind=KIND&count=N[&path=/token]   arm N faults
+  GET /__fault/set?kind=KIND&count=N[&path=/token][&after=K]   arm N faults
+      (after K more requests to that path have passed through untouched)
+  POST /__fault/set with a JSON object of the same keys, plus for
+      kind=answer: "status", "content_type" and "body" (a canned answer)
   GET /__fault/stats   {"attempts": {"/path": n, ...}, "faults": n}
 
 KIND: 500 502 503 504 | throttling idp_error internal_failure (STS 400 with
@@ -45,7 +48,7 @@ STS_FAULTS = {
     "access_denied": (403, "Sender", "AccessDenied", "not authorized"),
     "invalid_identity_token": (400, "Sender", "InvalidIdentityToken", "bad token"),
 }
-KINDS = {"500", "502", "503", "504", "429", "reset", "hang"} | set(STS_FAULTS)
+KINDS = {"500", "502", "503", "504", "429", "reset", "hang", "answer"} | set(STS_FAULTS)
 
 target = urllib.parse.urlsplit(sys.argv[1])
 port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
@@ -53,7 +56,8 @@ max_seconds = int(os.environ.get("E2E_PEER_MAX_SECONDS", "3600"))
 hang_seconds = min(max_seconds, 120)
 
 lock = threading.Lock()
-state = {"kind": None, "count": 0, "path": None, "attempts": {}, "faults": 0}
+state = {"kind": None, "count": 0, "path": None, "after": 0, "answer": None,
+         "attempts": {}, "faults": 0}
 stop = threading.Event()
 
 
@@ -82,15 +86,22 @@ class Front(BaseHTTPRequestHandler):
 
     def handle_any(self):
         url = urllib.parse.urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
         if url.path == "/__fault/set":
-            query = urllib.parse.parse_qs(url.query)
-            kind = query.get("kind", [""])[0]
+            if self.command == "POST":
+                spec = json.loads(body)
+            else:
+                spec = {k: v[0] for k, v in urllib.parse.parse_qs(url.query).items()}
+            kind = spec.get("kind", "")
             if kind not in KINDS:
                 self.reply(400, f"unknown kind {kind!r}")
                 return
             with lock:
-                state.update(kind=kind, count=int(query.get("count", ["1"])[0]),
-                             path=query.get("path", [None])[0])
+                state.update(kind=kind, count=int(spec.get("count", 1)),
+                             path=spec.get("path"), after=int(spec.get("after", 0)),
+                             answer=(int(spec.get("status", 200)), spec.get("content_type", ""),
+                                     spec.get("body", "")))
             self.reply(200, "armed")
             return
         if url.path == "/__fault/stats":
@@ -98,15 +109,16 @@ class Front(BaseHTTPRequestHandler):
                 body = json.dumps({"attempts": state["attempts"], "faults": state["faults"]})
             self.reply(200, body, [("Content-Type", "application/json")])
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
         with lock:
             state["attempts"][url.path] = state["attempts"].get(url.path, 0) + 1
             fault = None
             if state["count"] > 0 and state["path"] in (None, url.path):
-                state["count"] -= 1
-                state["faults"] += 1
-                fault = state["kind"]
+                if state["after"] > 0:
+                    state["after"] -= 1
+                else:
+                    state["count"] -= 1
+                    state["faults"] += 1
+                    fault = state["kind"]
         if fault:
             self.fault(fault)
             return
@@ -122,6 +134,11 @@ class Front(BaseHTTPRequestHandler):
         if kind == "hang":
             stop.wait(hang_seconds)
             self.close_connection = True
+            return
+        if kind == "answer":
+            status, content_type, body = state["answer"]
+            headers = [("Content-Type", content_type)] if content_type else []
+            self.reply(status, body, headers)
             return
         if kind == "429":
             self.reply(429, "slow down", [("Retry-After", "1")])

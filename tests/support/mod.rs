@@ -333,6 +333,21 @@ impl FaultFront {
         ));
     }
 
+    /// Answer the next request to `path`, after `after` more have passed
+    /// through, with this canned status, content type and body.
+    pub fn answer(&self, path: &str, after: u32, status: u16, content_type: &str, body: &str) {
+        let spec = serde_json::json!({
+            "kind": "answer",
+            "count": 1,
+            "path": path,
+            "after": after,
+            "status": status,
+            "content_type": content_type,
+            "body": body,
+        });
+        http_post_json(&format!("{}/__fault/set", self.url()), &spec.to_string());
+    }
+
     /// Requests the front received for `path` (faulted ones included).
     pub fn attempts(&self, path: &str) -> u64 {
         let body = http_get(&format!("{}/__fault/stats", self.url()));
@@ -351,6 +366,15 @@ impl FaultFront {
 /// A plain HTTP/1.1 GET of a loopback `http://` URL, bounded by timeouts;
 /// returns the body. For the peers' own admin endpoints.
 pub fn http_get(url: &str) -> String {
+    http_call("GET", url, None)
+}
+
+/// A POST of a JSON `body`, like [`http_get`].
+pub fn http_post_json(url: &str, body: &str) -> String {
+    http_call("POST", url, Some(body))
+}
+
+fn http_call(method: &str, url: &str, body: Option<&str>) -> String {
     use std::io::Write as _;
     let rest = url
         .strip_prefix("http://")
@@ -362,9 +386,12 @@ pub fn http_get(url: &str) -> String {
     let timeout = Some(Duration::from_secs(10));
     let _ = stream.set_read_timeout(timeout);
     let _ = stream.set_write_timeout(timeout);
+    let payload = body.unwrap_or_default();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
+        payload.len()
     )
     .unwrap_or_else(|e| panic!("cannot send to {authority}: {e}"));
     let mut response = String::new();
@@ -372,7 +399,7 @@ pub fn http_get(url: &str) -> String {
     let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
     assert!(
         head.starts_with("HTTP/1.1 200"),
-        "GET {url} answered {head:?}"
+        "{method} {url} answered {head:?}"
     );
     body.to_owned()
 }
