@@ -849,10 +849,10 @@ fn bad_input_catalogue() {
                         i
                     };
                     let Some(r) = rows.get(i) else { return };
-                    if let Err(e) = run_row(peers, r) {
-                        if let Ok(mut f) = failures.lock() {
-                            f.push(format!("row {i} ({}: {:?}): {e}", r.area, r.args));
-                        }
+                    if let Err(e) = run_row(peers, r)
+                        && let Ok(mut f) = failures.lock()
+                    {
+                        f.push(format!("row {i} ({}: {:?}): {e}", r.area, r.args));
                     }
                 }
             });
