@@ -275,6 +275,7 @@ fn resolve_location(base: &str, location: &str) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::proxy::tests::proxy_env;
     use std::io::{Read, Write};
     use std::net::TcpListener;
     use std::sync::mpsc;
@@ -516,15 +517,6 @@ mod tests {
             ),
             "the request was sent: {e:?}"
         );
-    }
-
-    fn proxy_env(proxy: &str, no_proxy: Option<&str>) -> ProxyEnv {
-        ProxyEnv {
-            https_proxy: Some(proxy.to_string()),
-            http_proxy: Some(proxy.to_string()),
-            all_proxy: None,
-            no_proxy: no_proxy.map(str::to_string),
-        }
     }
 
     #[test]

@@ -211,10 +211,12 @@ pub(super) fn without_userinfo(url: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn proxy_env(proxy: &str, no_proxy: Option<&str>) -> ProxyEnv {
+    /// `proxy` for both schemes, and NO_PROXY as given (shared with the
+    /// client's tests).
+    pub(crate) fn proxy_env(proxy: &str, no_proxy: Option<&str>) -> ProxyEnv {
         ProxyEnv {
             https_proxy: Some(proxy.to_string()),
             http_proxy: Some(proxy.to_string()),

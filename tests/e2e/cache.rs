@@ -130,15 +130,24 @@ fn grant_count(peers: &Peers, grant_type: &str) -> usize {
 }
 
 pub(crate) fn get_cred_s(sandbox: &Sandbox) -> Run {
-    sandbox.run(&[
-        "get-cred",
-        "-p",
-        "oidc",
-        "-r",
-        &role_arn("developer"),
-        "-j",
-        "-s",
-    ])
+    get_cred_s_with_env(sandbox, &[])
+}
+
+/// [`get_cred_s`] with extra environment, e.g. `("BROWSER", "")` for a
+/// caller that can reach nobody.
+pub(crate) fn get_cred_s_with_env(sandbox: &Sandbox, env: &[(&str, &str)]) -> Run {
+    sandbox.run_with_env(
+        &[
+            "get-cred",
+            "-p",
+            "oidc",
+            "-r",
+            &role_arn("developer"),
+            "-j",
+            "-s",
+        ],
+        env,
+    )
 }
 
 #[cfg(unix)]
@@ -403,18 +412,7 @@ fn expired_refresh_token_without_browser_fails_fast_with_hint() {
     assert!(stored_refresh_token(&sandbox, "oidc").is_some());
     std::thread::sleep(Duration::from_secs(3));
 
-    let run = sandbox.run_with_env(
-        &[
-            "get-cred",
-            "-p",
-            "oidc",
-            "-r",
-            &role_arn("developer"),
-            "-j",
-            "-s",
-        ],
-        &[("BROWSER", "")],
-    );
+    let run = get_cred_s_with_env(&sandbox, &[("BROWSER", "")]);
     assert!(
         !run.timed_out,
         "no browser and no terminal must not hang{}",

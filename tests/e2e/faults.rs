@@ -9,7 +9,8 @@ use crate::support::{FaultFront, Peers, Run, Sandbox, role_arn};
 /// moto answers STS calls at `/`.
 const STS_PATH: &str = "/";
 
-fn get_cred(sandbox: &Sandbox) -> Run {
+/// `-v get-cred -p oidc -r developer -j`.
+pub(crate) fn get_cred(sandbox: &Sandbox) -> Run {
     sandbox.run(&[
         "-v",
         "get-cred",

@@ -4,8 +4,8 @@
 //! with a `hostile` role whose error carries terminal escapes.
 
 use crate::cache::{
-    FORCE_MISS, config_with_oidc_extra, creds_json, get_cred_s, read_json, refresh_entry_path,
-    stored_refresh_token,
+    FORCE_MISS, config_with_oidc_extra, creds_json, get_cred_s, get_cred_s_with_env, read_json,
+    refresh_entry_path, stored_refresh_token,
 };
 use crate::support::{Peers, Run, Sandbox, role_arn};
 
@@ -124,18 +124,7 @@ fn refresh_answered_by_an_empty_400_drops_the_token_and_logs_in() {
     );
 
     // Without a person to log in, the dead token is dropped, not kept.
-    let cron = sandbox.run_with_env(
-        &[
-            "get-cred",
-            "-p",
-            "oidc",
-            "-r",
-            &role_arn("developer"),
-            "-j",
-            "-s",
-        ],
-        &[("BROWSER", "")],
-    );
+    let cron = get_cred_s_with_env(&sandbox, &[("BROWSER", "")]);
     assert_ne!(cron.code, Some(0), "{}", cron.streams());
     assert_eq!(stored_refresh_token(&sandbox, "oidc"), None);
 }
@@ -257,15 +246,7 @@ fn a_refresh_for_another_subject_is_not_used() {
 fn escape_sequences_in_the_issuer_are_shown_escaped() {
     let peers = behaving("hostile_issuer");
     let sandbox = Sandbox::with_peers(&peers);
-    let run = sandbox.run(&[
-        "-v",
-        "get-cred",
-        "-p",
-        "oidc",
-        "-r",
-        &role_arn("developer"),
-        "-j",
-    ]);
+    let run = crate::faults::get_cred(&sandbox);
     run.assert_code(1);
     assert_no_control_bytes(&run);
     assert!(

@@ -70,6 +70,18 @@ fn install_hint(what: &str) -> String {
     )
 }
 
+/// The peers' Python (tests/peers/.venv); a missing one fails the test.
+fn venv_python() -> PathBuf {
+    let python = peers_dir().join(".venv").join("bin").join("python");
+    if !python.is_file() {
+        panic!(
+            "{}",
+            install_hint("tests/peers/.venv/bin/python is missing")
+        );
+    }
+    python
+}
+
 /// One started peer process (its own process group, stdin held open).
 struct PeerProcess {
     name: &'static str,
@@ -201,13 +213,7 @@ impl Peers {
                 install_hint("tests/peers/node_modules/oidc-provider is missing")
             );
         }
-        let python = dir.join(".venv").join("bin").join("python");
-        if !python.is_file() {
-            panic!(
-                "{}",
-                install_hint("tests/peers/.venv/bin/python is missing")
-            );
-        }
+        let python = venv_python();
         let logs = tempfile::Builder::new()
             .prefix("aws-cli-oidc-peers.")
             .tempdir()
@@ -298,13 +304,7 @@ pub struct FaultFront {
 impl FaultFront {
     /// A front forwarding to `target` (`http://127.0.0.1:PORT`).
     pub fn start(target: &str) -> FaultFront {
-        let python = peers_dir().join(".venv").join("bin").join("python");
-        if !python.is_file() {
-            panic!(
-                "{}",
-                install_hint("tests/peers/.venv/bin/python is missing")
-            );
-        }
+        let python = venv_python();
         let logs = tempfile::Builder::new()
             .prefix("aws-cli-oidc-front.")
             .tempdir()
