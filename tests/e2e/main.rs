@@ -18,6 +18,7 @@ mod get_cred;
 mod hostile;
 mod logging;
 mod network;
+mod preflight;
 mod setup;
 mod status;
 mod trust;
