@@ -82,6 +82,8 @@ fn unlocked_keyring_round_trip() {
         token_endpoint: "https://idp.example/token".into(),
         client_id: "cli".into(),
         issuer: "https://idp.example".into(),
+        metadata_url: String::new(),
+        subject: None,
         saved_at: now,
     };
     put_refresh_token(s, &provider, &rt, now).unwrap();

@@ -47,7 +47,9 @@ pub use lock::{KeyLock, lock, lock_or_wait};
 pub use open::{
     DEFAULT_PROBE_TIMEOUT, Opened, STORE_MARKER, StoreChoice, open_store, remembered_choice,
 };
-pub use policy::{DEFAULT_REFRESH_MARGIN, is_fresh, refresh_margin};
+pub use policy::{
+    DEFAULT_REFRESH_MARGIN, EXPIRATION_SLACK, is_fresh, refresh_margin, trusted_expiration,
+};
 
 /// Which backend a [`SecretStore`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

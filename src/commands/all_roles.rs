@@ -153,8 +153,11 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
             opened.store.as_ref(),
             &cfg,
             token,
-            &all.issuer,
-            &all.token_endpoint,
+            &session::Issued {
+                issuer: &all.issuer,
+                token_endpoint: &all.token_endpoint,
+                subject: None,
+            },
             fx.now,
         )
     {

@@ -54,7 +54,9 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode> {
     let out = if args.json {
         render_json(&report, now)
     } else {
-        render_human(&report, now)
+        // Profile names, markers and config values are read back from files
+        // others may edit: no escape sequences reach the terminal.
+        aws_cli_oidc::text::sanitize_lines(&render_human(&report, now)).into_owned()
     };
     print!("{out}");
     // A file we could not read makes the whole report doubtful: exit 1.
@@ -953,6 +955,8 @@ mod tests {
                 token_endpoint: "https://idp.example.com/token".into(),
                 client_id: "c".into(),
                 issuer: "https://idp.example.com".into(),
+                metadata_url: "https://idp.example.com/x".into(),
+                subject: None,
                 saved_at: NOW - time::Duration::minutes(5),
             };
             cache::put_refresh_token(&store, "vault", &entry, NOW).map_err(|e| e.to_string())?;
