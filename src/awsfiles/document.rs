@@ -415,6 +415,25 @@ fn after_whitespace(text: &str, i: usize) -> bool {
 }
 
 fn entry_parts(text: &str) -> Result<EntryParts, &'static str> {
+    let (key_end, eq) = entry_key(text)?;
+    // After the '=' (not whitespace), a comment needs whitespace before it.
+    let after = text.get(eq + 1..).unwrap_or_default();
+    let content = match comment_start(after, true) {
+        Some(c) => after.get(..c).unwrap_or_default(),
+        None => after,
+    };
+    let value_start = eq + 1 + (content.len() - trim_ws_start(content).len());
+    let value_end = (eq + 1 + trim_ws_end(content).len()).max(value_start);
+    Ok(EntryParts {
+        key_end,
+        value_start,
+        value_end,
+    })
+}
+
+/// The end of a property line's key and the index of its '=', or why it is
+/// not a property.
+fn entry_key(text: &str) -> Result<(usize, usize), &'static str> {
     const NO_EQ: &str = "expected an '=' sign defining a property";
     let bytes = text.as_bytes();
     // The first '=' before any comment (one scan for all three bytes).
@@ -434,27 +453,29 @@ fn entry_parts(text: &str) -> Result<EntryParts, &'static str> {
     if trim_ws_start(text.get(..key_end).unwrap_or_default()).is_empty() {
         return Err("property did not have a name");
     }
-    // After the '=' (not whitespace), a comment needs whitespace before it.
+    Ok((key_end, eq))
+}
+
+/// Whether the value of a property line whose '=' is at `eq` is empty,
+/// without scanning the value: it is when only spaces, tabs and a comment
+/// follow the '='.
+fn value_is_empty(text: &str, eq: usize) -> bool {
     let after = text.get(eq + 1..).unwrap_or_default();
-    let content = match comment_start(after, true) {
-        Some(c) => after.get(..c).unwrap_or_default(),
-        None => after,
-    };
-    let value_start = eq + 1 + (content.len() - trim_ws_start(content).len());
-    let value_end = (eq + 1 + trim_ws_end(content).len()).max(value_start);
-    Ok(EntryParts {
-        key_end,
-        value_start,
-        value_end,
-    })
+    let rest = trim_ws_start(after);
+    rest.is_empty() || (rest.len() < after.len() && rest.starts_with(['#', ';']))
 }
 
 /// The text inside a header's brackets, trimmed, or why it is not a header.
 fn header_inner(text: &str) -> Result<&str, &'static str> {
     // The common case, `[name]` with no spaces or comment, in one scan.
-    if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']'))
-        && find_byte3(inner.as_bytes(), b' ', b'#', b';').is_none()
-        && find_byte(inner.as_bytes(), b'\t').is_none()
+    let b = text.as_bytes();
+    if b.len() >= 2
+        && b.first() == Some(&b'[')
+        && b.last() == Some(&b']')
+        && let Some(inner) = text.get(1..b.len() - 1)
+        && !inner
+            .bytes()
+            .any(|c| matches!(c, b' ' | b'\t' | b'#' | b';'))
     {
         return Ok(inner);
     }
@@ -612,7 +633,8 @@ impl std::fmt::Debug for Property {
 enum Event<'a> {
     /// A header, with the text inside its brackets (trimmed).
     Section(&'a str),
-    /// A property: key and value as written (value without comment).
+    /// A property: its key as written and its line (the value is found
+    /// only when asked for, with [`entry_parts`]).
     Property(&'a str, &'a str),
     /// A continuation line of the last property, trimmed.
     Continuation(&'a str),
@@ -770,11 +792,12 @@ impl Document {
                         return Err(err(i, "expected a profile definition before this property"));
                     }
                     let text = self.text(l);
-                    let p = entry_parts(text).map_err(|r| err(i, r))?;
-                    let key = text.get(..p.key_end).unwrap_or_default();
-                    let value = text.get(p.value_start..p.value_end).unwrap_or_default();
-                    sub = value.is_empty();
-                    f(Event::Property(key, value));
+                    let (key_end, eq) = entry_key(text).map_err(|r| err(i, r))?;
+                    sub = value_is_empty(text, eq);
+                    f(Event::Property(
+                        text.get(..key_end).unwrap_or_default(),
+                        text,
+                    ));
                     have_prop = true;
                 }
                 Kind::Continuation => {
@@ -820,8 +843,12 @@ impl Document {
                 inner,
                 props: Vec::new(),
             }),
-            Event::Property(k, v) => {
+            Event::Property(k, line) => {
                 if let Some(s) = sections.last_mut() {
+                    let v = entry_parts(line)
+                        .ok()
+                        .and_then(|p| line.get(p.value_start..p.value_end))
+                        .unwrap_or_default();
                     s.props.push((k, v.into()));
                 }
             }
@@ -1213,6 +1240,7 @@ mod tests {
                 (Err(_), None) => {}
                 (Err(_), Some(eq)) => proptest::prop_assert!(content[..eq].trim_matches(WS).is_empty()),
                 (Ok(p), Some(eq)) => {
+                    proptest::prop_assert_eq!(value_is_empty(&text, eq), p.value_start == p.value_end);
                     proptest::prop_assert_eq!(&text[..p.key_end], content[..eq].trim_end_matches(WS));
                     proptest::prop_assert_eq!(
                         &text[p.value_start..p.value_end],
