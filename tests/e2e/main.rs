@@ -13,6 +13,7 @@ mod cache;
 mod demo;
 mod device;
 mod get_cred;
+mod keyring_split;
 mod logging;
 mod network;
 mod setup;
