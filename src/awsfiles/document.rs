@@ -686,6 +686,11 @@ impl Document {
         }
     }
 
+    /// The text as parsed, before any edit.
+    pub fn source(&self) -> &str {
+        &self.src
+    }
+
     /// The text of a line (without its ending).
     fn text(&self, l: &Line) -> &str {
         if l.own {
