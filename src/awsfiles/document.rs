@@ -1267,6 +1267,29 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, failure_persistence: None, ..Default::default() })]
+
+        /// The fuzz target's properties over line-structured text that hits
+        /// the byte scanners' edges (runs near eight bytes, CRLF, a BOM,
+        /// comments, continuations).
+        #[test]
+        fn structured_text_keeps_the_fuzz_invariants(
+            lines in proptest::collection::vec(
+                "(\\[ ?(profile )?[a-z]{0,9} ?\\]|[a-z_]{0,9} ?= ?[a-z#;=]{0,12}( [#;] ?c)?|  [a-z]{0,3} = [a-z]{0,3}|[#;].{0,5}| ?|\u{3000}\\[a\\])",
+                0..12,
+            ),
+            crlf in proptest::bool::ANY,
+            bom in proptest::bool::ANY,
+        ) {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let text = format!("{}{}", if bom { "\u{feff}" } else { "" }, lines.join(eol));
+            if let Err(broken) = super::super::invariants::check(&text) {
+                proptest::prop_assert!(false, "{broken}: {text:?}");
+            }
+        }
+    }
+
     #[test]
     fn round_trip_keeps_crlf_bom_and_missing_newline() {
         let text = "\u{feff}# c\r\n[default]\r\nregion = eu-west-1 ; x\r\n\r\n[profile a]\n s3 =\n  k = v\nkey=v";
