@@ -9,8 +9,7 @@
 //! Each test uses its own provider name, because all of them share that
 //! one keyring.
 
-use std::path::PathBuf;
-
+use crate::cache::{cache_files, creds_entries};
 use crate::support::{Peers, Run, Sandbox, role_arn};
 
 fn expect_unlocked_keyring() -> String {
@@ -39,18 +38,6 @@ fn config(name: &str, extra: &str) -> String {
          aws_federation_type: oidc\n  default_iam_role_arn: {developer}\n  \
          max_session_duration_seconds: 3600\n  login_timeout_seconds: 30\n{extra}"
     )
-}
-
-fn cache_files(s: &Sandbox) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(s.config_dir().join("cache"))
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
 }
 
 /// `(key, store, kind)` of every cached entry of provider `name` that
@@ -87,14 +74,6 @@ fn get_cred_without_bus(s: &Sandbox, name: &str) -> Run {
     )
 }
 
-fn creds_files(s: &Sandbox, name: &str) -> Vec<PathBuf> {
-    cache_files(s)
-        .into_iter()
-        .filter(|n| n.starts_with(&format!("creds.{name}.")))
-        .map(|n| s.config_dir().join("cache").join(n))
-        .collect()
-}
-
 #[test]
 #[ignore = "needs an unlocked Secret Service: tests/keyring/run.sh"]
 fn auto_keeps_credentials_in_files_and_the_refresh_token_in_the_keyring() {
@@ -105,7 +84,7 @@ fn auto_keeps_credentials_in_files_and_the_refresh_token_in_the_keyring() {
     assert_eq!(s.browser_runs(), 1);
 
     // Credentials in a 0600 file, the refresh token only in the keyring.
-    let creds = creds_files(&s, name);
+    let creds = creds_entries(&s, name);
     assert_eq!(creds.len(), 1, "{:?}", cache_files(&s));
     #[cfg(unix)]
     {
@@ -156,12 +135,12 @@ fn auto_keeps_credentials_in_files_and_the_refresh_token_in_the_keyring() {
     let renewed = get_cred(&s, name);
     renewed.assert_success();
     assert_eq!(s.browser_runs(), 1, "{}", renewed.streams());
-    assert_eq!(creds_files(&s, name).len(), 1);
+    assert_eq!(creds_entries(&s, name).len(), 1);
 
     // clear-secret empties both places.
     s.run(&["clear-secret", "-p", name]).assert_success();
     assert_eq!(entries(&s, name), Vec::new());
-    assert!(creds_files(&s, name).is_empty());
+    assert!(creds_entries(&s, name).is_empty());
 }
 
 #[test]
@@ -174,7 +153,7 @@ fn entries_kept_in_the_keyring_by_the_older_layout_are_still_read() {
     let first = get_cred(&s, name);
     first.assert_success();
     assert_eq!(s.browser_runs(), 1);
-    assert!(creds_files(&s, name).is_empty(), "{:?}", cache_files(&s));
+    assert!(creds_entries(&s, name).is_empty(), "{:?}", cache_files(&s));
     let listed = entries(&s, name);
     assert!(
         listed
