@@ -8,8 +8,9 @@
 #   3. 50 parallel cold calls against one login (bench/parallel_cold.sh).
 # Run counts are kept small so the whole run stays within about five
 # minutes after the release build; raise them with HIT_RUNS (default 100),
-# UPSERT_RUNS (20) and COLD_RUNS (5). Installs hyperfine from apt when
-# missing. Measure on a quiet machine: the load average is printed before
+# UPSERT_RUNS (20) and COLD_RUNS (5). BENCH_STATIC=1 adds the file-store hit
+# of a static-pie build (one more full release build). Installs hyperfine
+# from apt when missing. Measure on a quiet machine: the load average is printed before
 # and after.
 set -euo pipefail
 cd "$(dirname "$0")/.."

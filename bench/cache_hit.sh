@@ -11,8 +11,10 @@
 #   2. secret_store: keyring and secret_store: auto, under dbus-run-session
 #      with a throwaway gnome-keyring unlocked (skipped with a note when
 #      dbus-run-session or gnome-keyring-daemon is missing).
-# Prints hyperfine's tables and a summary with the medians and ratios (one
-# line per store, "hit STORE: ..."; bench/all.sh collects them).
+# With BENCH_STATIC=1 the file store is also measured with a static-pie
+# build (see BENCHMARKS.md). Prints hyperfine's tables and a summary with the
+# medians and ratios (one line per store, "hit STORE: ..."; bench/all.sh
+# collects them).
 # Every process it starts is stopped by PID on exit.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
@@ -84,6 +86,11 @@ echo "== peers: provider $ISSUER, sts $STS_URL" >&2
   hyperfine --warmup 20 --runs "$runs" -N --export-json "$BENCH_TMP/file.json" \
     -n "get-cred -s (file)" "$(hit_cmd)" \
     -n "cat entry" "cat $entry" >&2
+  if [ -n "$BIN_STATIC" ]; then
+    hyperfine --warmup 20 --runs "$runs" -N --export-json "$BENCH_TMP/static.json" \
+      -n "get-cred -s (file, static-pie)" "$(BIN=$BIN_STATIC hit_cmd)" \
+      -n "cat entry" "cat $entry" >&2
+  fi
   if [ "$(wc -l <"$E2E_DIR/browser_runs")" -ne 1 ]; then
     echo "file: a measured call launched the browser" >&2
     exit 1
@@ -112,6 +119,9 @@ ratio() { # LABEL JSON GOAL
 echo
 echo "== cache hit (median of $runs runs)"
 ratio file "$BENCH_TMP/file.json" "(goal <= 1.3x)"
+if [ -f "$BENCH_TMP/static.json" ]; then
+  ratio "file, static-pie" "$BENCH_TMP/static.json" "(goal <= 1.3x)"
+fi
 if [ "$keyring" = measured ]; then
   ratio keyring "$BENCH_TMP/keyring.json" ""
   ratio auto "$BENCH_TMP/auto.json" "(goal <= 1.5x)"
