@@ -216,6 +216,30 @@ pub struct CompletionArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `aws-cli-oidc __complete KIND`: the names the completion scripts offer,
+/// one per line. Parsed on its own, before [`Cli`], so it never shows up in
+/// help, man pages or the generated scripts.
+#[derive(Debug, Parser)]
+#[command(name = "aws-cli-oidc __complete")]
+pub struct CompleteCli {
+    /// What to list
+    #[arg(value_enum)]
+    pub kind: CompleteKind,
+
+    /// Directory holding config.yaml, as given on the command line being completed
+    #[arg(long, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+}
+
+/// What `__complete` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompleteKind {
+    /// Provider names of config.yaml
+    Providers,
+    /// Profile names of the AWS config and credentials files
+    Profiles,
+}
+
 /// Which provider and role to log in to; shared by get-cred, login and install-profile.
 #[derive(Debug, Args, Clone)]
 pub struct TargetArgs {

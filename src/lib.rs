@@ -9,6 +9,7 @@
 //! Layers and what they own:
 //! - [`cli`]: the command-line definition (clap types only, no I/O), shared
 //!   by the binary, the man-page generator and the tests.
+//! - [`completion`]: shell completion scripts and the names they offer.
 //! - [`config`]: the Go-compatible `~/.aws-cli-oidc/config.yaml`.
 //! - [`http`]: the one HTTP client every request goes through (TLS, proxies,
 //!   the loopback-only rule for `http://`).
@@ -31,6 +32,7 @@
 pub mod awsfiles;
 pub mod cache;
 pub mod cli;
+pub mod completion;
 pub mod config;
 pub mod federation;
 pub mod http;

@@ -4,6 +4,7 @@
 
 mod all_roles;
 mod clear_secret;
+pub mod completion;
 mod get_cred;
 mod install_profile;
 mod lazy_client;
@@ -141,11 +142,7 @@ pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
         Command::Setup(args) => setup::run(&ctx, *args),
         Command::ClearSecret(args) => clear_secret::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
-        Command::Completion(args) => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut cmd, "aws-cli-oidc", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Completion(args) => completion::script(args),
     }
 }
 
