@@ -114,10 +114,10 @@ function __fish_aws_cli_oidc_names
     set -l dir
     set -l i (contains -i -- --config-dir $cmd)
     and set dir --config-dir $cmd[(math $i + 1)]
-    $cmd[1] __complete $argv[1] $dir 2>/dev/null
+    command aws-cli-oidc __complete $argv[1] $dir 2>/dev/null
 end
-complete -c aws-cli-oidc -s p -l provider -f -a '(__fish_aws_cli_oidc_names providers)'
-complete -c aws-cli-oidc -l profile -f -a '(__fish_aws_cli_oidc_names profiles)'
+complete -c aws-cli-oidc -s p -l provider -x -a '(__fish_aws_cli_oidc_names providers)'
+complete -c aws-cli-oidc -l profile -x -a '(__fish_aws_cli_oidc_names profiles)'
 "#;
 
 /// Wraps the generated `_aws-cli-oidc` the same way as for bash. Meant to be

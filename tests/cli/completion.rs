@@ -4,44 +4,11 @@
 //! way readline does it: the registered function with COMP_WORDS and
 //! COMP_CWORD set, reading COMPREPLY.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::support::run_bounded;
-
-/// A HOME with two providers (one hostile name) and profiles in both AWS files.
-fn home() -> tempfile::TempDir {
-    let home = tempfile::tempdir().unwrap();
-    let cfg = home.path().join(".aws-cli-oidc");
-    std::fs::create_dir_all(&cfg).unwrap();
-    let provider = "  oidc_provider_metadata_url: https://idp.example/.well-known/openid-configuration\n  client_id: c\n  aws_federation_type: oidc\n";
-    std::fs::write(
-        cfg.join("config.yaml"),
-        format!("myop:\n{provider}work-sso:\n{provider}\"$(touch pwned)\":\n{provider}"),
-    )
-    .unwrap();
-    let aws = home.path().join(".aws");
-    std::fs::create_dir_all(&aws).unwrap();
-    std::fs::write(
-        aws.join("config"),
-        "[default]\nregion = us-east-1\n[profile dev]\nregion = eu-west-1\n[profile prod-admin]\nregion = eu-west-1\n",
-    )
-    .unwrap();
-    std::fs::write(
-        aws.join("credentials"),
-        "[legacy]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n",
-    )
-    .unwrap();
-    home
-}
-
-fn bin_dir() -> PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_aws-cli-oidc"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use crate::support::{completion_home as home, run_bounded};
 
 /// Sources `completion bash` in a fresh `bash --norc`, completes the last
 /// of `words` with the function registered for `aws-cli-oidc`, and returns
@@ -62,11 +29,7 @@ prev=""
 "$fn" aws-cli-oidc "${COMP_WORDS[COMP_CWORD]}" "$prev"
 printf '%s\n' "${COMPREPLY[@]}"
 "#;
-    let path = format!(
-        "{}:{}",
-        bin_dir().display(),
-        std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into())
-    );
+    let path = crate::support::path_with_binary();
     let mut cmd = Command::new("bash");
     cmd.args(["--norc", "--noprofile", "-c", driver, "driver"])
         .args(words)

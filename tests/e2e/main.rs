@@ -1,5 +1,5 @@
 //! The end-to-end tests against real third-party peers: `oidc-provider`
-//! (npm), moto's STS and the `aws` CLI (PyPI), tinyproxy, tmux and openssl.
+//! (npm), moto's STS and the `aws` CLI (PyPI), tinyproxy, tmux, openssl, fish and zsh.
 //! Install them with `bash tests/peers/install.sh`, then run
 //! `cargo test --features e2e --test e2e`. A missing peer fails a test; it
 //! is never skipped.
@@ -10,6 +10,7 @@ mod support;
 mod all_roles;
 mod aws_cli;
 mod cache;
+mod completion;
 mod demo;
 mod device;
 mod get_cred;

@@ -42,9 +42,10 @@ fi
 # Debian packages the tests drive: tinyproxy (a real HTTP proxy for
 # tests/e2e/network.rs; the tests start their own instance on 127.0.0.1), tmux (a
 # pseudo-terminal for the setup wizard tests), openssl (a TLS server for the
-# HTTP client's CA-bundle and mTLS tests).
+# HTTP client's CA-bundle and mTLS tests), fish and zsh (the completion scripts of
+# tests/e2e/completion.rs run in the real shells).
 apt_missing=()
-for cmd_pkg in tinyproxy:tinyproxy tmux:tmux openssl:openssl; do
+for cmd_pkg in tinyproxy:tinyproxy tmux:tmux openssl:openssl fish:fish zsh:zsh; do
   command -v "${cmd_pkg%%:*}" >/dev/null || apt_missing+=("${cmd_pkg#*:}")
 done
 if [ ${#apt_missing[@]} -gt 0 ]; then

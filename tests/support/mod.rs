@@ -53,6 +53,46 @@ pub fn peers_dir() -> PathBuf {
         .join("peers")
 }
 
+/// `PATH` with the directory of the binary under test first, so scripts
+/// can call it by name as a user's shell would.
+pub fn path_with_binary() -> String {
+    let bin = binary();
+    let dir = bin.parent().unwrap_or(Path::new("."));
+    format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".to_owned())
+    )
+}
+
+/// For the completion tests: a HOME with providers `myop` and `work-sso`
+/// (plus one whose name a shell would expand), profiles `default`, `dev`,
+/// `prod-admin` in `~/.aws/config` and `legacy` in `~/.aws/credentials`.
+pub fn completion_home() -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join(".aws-cli-oidc");
+    std::fs::create_dir_all(&cfg).unwrap();
+    let provider = "  oidc_provider_metadata_url: https://idp.example/.well-known/openid-configuration\n  client_id: c\n  aws_federation_type: oidc\n";
+    std::fs::write(
+        cfg.join("config.yaml"),
+        format!("myop:\n{provider}work-sso:\n{provider}\"$(touch pwned)\":\n{provider}"),
+    )
+    .unwrap();
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(&aws).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[default]\nregion = us-east-1\n[profile dev]\nregion = eu-west-1\n[profile prod-admin]\nregion = eu-west-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        aws.join("credentials"),
+        "[legacy]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n",
+    )
+    .unwrap();
+    home
+}
+
 /// The `$BROWSER` script.
 pub fn browser_script() -> PathBuf {
     peers_dir().join("browser.sh")
