@@ -47,8 +47,42 @@ pub enum Command {
     ClearSecret(ClearSecretArgs),
     /// Show providers, managed profiles, cached entries and problems with the AWS files
     Status(StatusArgs),
+    /// Run a command with the role's credentials, served to it fresh for as long as it runs
+    Exec(ExecArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completion(CompletionArgs),
+}
+
+/// Arguments of `exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Provider and role
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    /// AWS_REGION and AWS_DEFAULT_REGION for the command [default: aws_region of the provider]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Put static keys in the environment instead of serving renewable ones; on Unix, replace this process with the command
+    #[arg(long)]
+    pub no_server: bool,
+
+    /// Do not launch a browser; only print the login URL on stderr
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Log in with the device authorization grant (RFC 8628), for machines without a browser
+    #[arg(long)]
+    pub device: bool,
+
+    /// The command and its arguments, after `--` [default: $SHELL]
+    #[arg(
+        value_name = "CMD",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 /// Arguments of `refresh`.

@@ -23,6 +23,9 @@
 //!   `~/.aws/credentials` and `~/.aws/config`.
 //! - [`cache`]: the secret stores (keyring or 0600 files) holding refresh
 //!   tokens and cached AWS credentials, and the per-provider lock.
+//! - [`credserver`]: the container-credentials endpoint `exec` serves its
+//!   child on 127.0.0.1.
+//! - [`exec`]: the environment `exec` gives its child.
 //! - [`federation`]: composes the above into "log in, get credentials".
 //! - [`session`]: the policy: cache hit, silent refresh, single-flight login.
 //! - [`output`]: renders credentials as shell exports or credential_process JSON.
@@ -34,6 +37,8 @@ pub mod cache;
 pub mod cli;
 pub mod completion;
 pub mod config;
+pub mod credserver;
+pub mod exec;
 pub mod federation;
 pub mod http;
 pub mod oidc;

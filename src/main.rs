@@ -10,7 +10,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     let env = commands::Env::from_process();
     let mut args = std::env::args_os();
-    if args.nth(1).is_some_and(|a| a == aws_cli_oidc::completion::HIDDEN_COMMAND) {
+    if args
+        .nth(1)
+        .is_some_and(|a| a == aws_cli_oidc::completion::HIDDEN_COMMAND)
+    {
         // The completion scripts' name lister: quiet and never failing.
         let cli = aws_cli_oidc::cli::CompleteCli::parse_from(std::env::args_os().skip(1));
         return commands::completion::candidates(cli, &env);

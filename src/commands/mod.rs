@@ -5,6 +5,7 @@
 mod all_roles;
 mod clear_secret;
 pub mod completion;
+mod exec;
 mod get_cred;
 mod install_profile;
 mod lazy_client;
@@ -80,6 +81,10 @@ pub struct Env {
     pub sts: EndpointEnv,
     /// What decides whether a browser can be used here.
     pub browser: BrowserEnv,
+    /// `AWS_CLI_OIDC_EXEC`: set inside `exec`.
+    pub exec_marker: Option<String>,
+    /// `SHELL`: what `exec` runs without a command.
+    pub shell: Option<PathBuf>,
 }
 
 /// How the person logs in.
@@ -115,6 +120,8 @@ impl Env {
                     || std::path::Path::new("/.dockerenv").exists()
                     || std::path::Path::new("/run/.containerenv").exists(),
             },
+            exec_marker: var(aws_cli_oidc::exec::MARKER),
+            shell: var("SHELL").map(PathBuf::from),
             sts: EndpointEnv {
                 endpoint_url_sts: var("AWS_ENDPOINT_URL_STS"),
                 endpoint_url: var("AWS_ENDPOINT_URL"),
@@ -142,6 +149,7 @@ pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
         Command::Setup(args) => setup::run(&ctx, *args),
         Command::ClearSecret(args) => clear_secret::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
+        Command::Exec(args) => exec::run(&ctx, args),
         Command::Completion(args) => completion::script(args),
     }
 }

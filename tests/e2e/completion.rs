@@ -23,7 +23,12 @@ fn shell(program: &str, home: &Path, args: &[&str]) -> Vec<String> {
         "cannot run {program} (install it: apt-get install {program}){}",
         run.streams()
     );
-    assert_eq!(run.code, Some(0), "{program} driver failed{}", run.streams());
+    assert_eq!(
+        run.code,
+        Some(0),
+        "{program} driver failed{}",
+        run.streams()
+    );
     assert!(!home.join("pwned").exists(), "a provider name was executed");
     let mut got: Vec<String> = run
         .stdout

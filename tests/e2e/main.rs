@@ -13,6 +13,7 @@ mod cache;
 mod completion;
 mod demo;
 mod device;
+mod exec;
 mod get_cred;
 mod logging;
 mod network;

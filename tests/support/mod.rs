@@ -649,6 +649,12 @@ impl Sandbox {
         cmd
     }
 
+    /// `aws-cli-oidc ARGS` with the sandbox environment, not started: for a
+    /// test that must signal the running process. The caller kills it.
+    pub fn binary_command(&self, args: &[&str]) -> Command {
+        self.command(&binary(), args)
+    }
+
     /// Runs `aws-cli-oidc ARGS` with the sandbox environment and timeout.
     pub fn run(&self, args: &[&str]) -> Run {
         run_bounded(&mut self.command(&binary(), args), self.timeout)
