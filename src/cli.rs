@@ -49,8 +49,38 @@ pub enum Command {
     Status(StatusArgs),
     /// Run a command with the role's credentials, served to it fresh for as long as it runs
     Exec(ExecArgs),
+    /// Open the AWS console signed in as the role (or print the sign-in URL)
+    Console(ConsoleArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completion(CompletionArgs),
+}
+
+/// Arguments of `console`.
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// Provider and role
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    /// Region of the console page [default: aws_region of the provider, else AWS_REGION]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// The console page to land on, an https:// URL [default: the console home]
+    #[arg(long, value_name = "URL")]
+    pub destination: Option<String>,
+
+    /// Print the sign-in URL on stdout instead of opening a browser (it grants console access: keep it private)
+    #[arg(long)]
+    pub print: bool,
+
+    /// Do not launch a browser for the login; only print the login URL on stderr
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Log in with the device authorization grant (RFC 8628), for machines without a browser
+    #[arg(long)]
+    pub device: bool,
 }
 
 /// Arguments of `exec`.

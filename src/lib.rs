@@ -23,6 +23,7 @@
 //!   `~/.aws/credentials` and `~/.aws/config`.
 //! - [`cache`]: the secret stores (keyring or 0600 files) holding refresh
 //!   tokens and cached AWS credentials, and the per-provider lock.
+//! - [`console`]: the federated sign-in URL of the AWS console.
 //! - [`credserver`]: the container-credentials endpoint `exec` serves its
 //!   child on 127.0.0.1.
 //! - [`exec`]: the environment `exec` gives its child.
@@ -37,6 +38,7 @@ pub mod cache;
 pub mod cli;
 pub mod completion;
 pub mod config;
+pub mod console;
 pub mod credserver;
 pub mod exec;
 pub mod federation;

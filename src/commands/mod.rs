@@ -5,6 +5,7 @@
 mod all_roles;
 mod clear_secret;
 pub mod completion;
+mod console;
 mod exec;
 mod get_cred;
 mod install_profile;
@@ -85,6 +86,8 @@ pub struct Env {
     pub exec_marker: Option<String>,
     /// `SHELL`: what `exec` runs without a command.
     pub shell: Option<PathBuf>,
+    /// `AWS_CLI_OIDC_FEDERATION_ENDPOINT`: where `console` asks for a sign-in token.
+    pub federation_endpoint: Option<String>,
 }
 
 /// How the person logs in.
@@ -122,6 +125,7 @@ impl Env {
             },
             exec_marker: var(aws_cli_oidc::exec::MARKER),
             shell: var("SHELL").map(PathBuf::from),
+            federation_endpoint: var(aws_cli_oidc::console::ENDPOINT_VAR),
             sts: EndpointEnv {
                 endpoint_url_sts: var("AWS_ENDPOINT_URL_STS"),
                 endpoint_url: var("AWS_ENDPOINT_URL"),
@@ -150,6 +154,7 @@ pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
         Command::ClearSecret(args) => clear_secret::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
         Command::Exec(args) => exec::run(&ctx, args),
+        Command::Console(args) => console::run(&ctx, args),
         Command::Completion(args) => completion::script(args),
     }
 }

@@ -11,6 +11,7 @@ mod all_roles;
 mod aws_cli;
 mod cache;
 mod completion;
+mod console;
 mod demo;
 mod device;
 mod exec;

@@ -319,6 +319,57 @@ impl Peers {
     }
 }
 
+/// `tests/peers/federation.py`: a stand-in for the AWS federation endpoint
+/// that checks and records what `console` sends (one per test; killed on drop).
+pub struct Federation {
+    peer: PeerProcess,
+    record: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Federation {
+    /// Starts the stand-in on a free port of 127.0.0.1.
+    pub fn start() -> Federation {
+        let python = peers_dir().join(".venv").join("bin").join("python");
+        if !python.is_file() {
+            panic!(
+                "{}",
+                install_hint("tests/peers/.venv/bin/python is missing")
+            );
+        }
+        let dir = tempfile::Builder::new()
+            .prefix("aws-cli-oidc-federation.")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"));
+        let record = dir.path().join("requests.jsonl");
+        let mut cmd = Command::new(python);
+        cmd.arg("federation.py")
+            .arg("0")
+            .arg(&record)
+            .env("PYTHONUNBUFFERED", "1");
+        let peer = PeerProcess::spawn("federation.py", cmd, dir.path().join("federation.log"));
+        Federation {
+            peer,
+            record,
+            _dir: dir,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT/federation`, for `AWS_CLI_OIDC_FEDERATION_ENDPOINT`.
+    pub fn endpoint(&self) -> &str {
+        &self.peer.url
+    }
+
+    /// The requests received so far, one JSON object each.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.record)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+}
+
 /// What a sandboxed command did.
 #[derive(Debug)]
 pub struct Run {
