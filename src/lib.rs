@@ -29,6 +29,8 @@
 //! - [`exec`]: the environment `exec` gives its child.
 //! - [`federation`]: composes the above into "log in, get credentials".
 //! - [`session`]: the policy: cache hit, silent refresh, single-flight login.
+//! - [`safe_file`]: atomic replace, private directories, locks and capped
+//!   reads: every file operation that must survive crashes and races.
 //! - [`output`]: renders credentials as shell exports or credential_process JSON.
 #![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
@@ -45,6 +47,7 @@ pub mod federation;
 pub mod http;
 pub mod oidc;
 pub mod output;
+pub mod safe_file;
 pub mod saml;
 pub mod secret;
 pub mod session;

@@ -12,7 +12,6 @@
 //! Nothing here prints: notices go through [`Effects::notice`], and the
 //! interactive login is a closure the command supplies.
 
-use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -20,6 +19,7 @@ use crate::cache::{self, CredentialsEntry, RefreshTokenEntry, SecretStore};
 use crate::config::ProviderConfig;
 use crate::federation::{self, Effects, Outcome, Request};
 use crate::oidc;
+use crate::safe_file;
 use crate::sts::Credentials;
 
 /// What a caller allows and wants.
@@ -306,21 +306,10 @@ pub fn store_refresh_token(
 
 /// Leave the reason a login failed beside the lock, for the callers that
 /// were waiting for it. Messages carry no secrets (see `crate::secret`).
+/// Replaced atomically: never written through a link someone put there.
 fn record_failure(path: &Path, message: &str) {
-    // A fresh file each time: never write through a link someone put there,
-    // and never keep a wider mode.
-    let _ = std::fs::remove_file(path);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    if let Ok(mut f) = opts.open(path) {
-        let first_line = message.lines().next().unwrap_or("");
-        let _ = f.write_all(first_line.as_bytes());
-    }
+    let first_line = message.lines().next().unwrap_or("");
+    let _ = safe_file::write_atomic(path, first_line.as_bytes(), 0o600);
 }
 
 /// The recorded failure, if it happened at or after `since`.
@@ -329,7 +318,8 @@ fn failed_since(path: &Path, since: SystemTime) -> Option<String> {
     if modified < since {
         return None;
     }
-    let text = std::fs::read_to_string(path).ok()?;
+    let bytes = safe_file::read_capped(path, safe_file::caps::MARKER).ok()??;
+    let text = String::from_utf8_lossy(&bytes);
     let line: String = text
         .lines()
         .next()

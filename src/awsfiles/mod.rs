@@ -11,6 +11,8 @@
 
 pub mod document;
 mod error;
+#[doc(hidden)]
+pub mod invariants;
 pub mod location;
 pub mod profiles;
 pub mod store;

@@ -143,6 +143,10 @@ pub fn locks_dir(config_dir: &Path) -> PathBuf {
 /// Errors of the cache layer.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A cache file is not what it should be (a FIFO, a link where a lock
+    /// belongs, too large) or could not be created or replaced.
+    #[error(transparent)]
+    File(#[from] crate::safe_file::Error),
     /// A file or directory of the cache could not be read or written.
     #[error("cannot {action} {}; check its owner and permissions", path.display())]
     Io {
@@ -290,50 +294,6 @@ pub(crate) fn check_key(key: &str) -> Result<(), Error> {
     }
 }
 
-/// Create `dir` (and missing parents) with mode 0700; if it exists with
-/// group or other bits set, remove them. Never widens.
-pub(crate) fn ensure_private_dir(dir: &Path) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        action: "create directory",
-        path: dir.to_path_buf(),
-        source,
-    };
-    match std::fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let mode = meta.permissions().mode();
-                if mode & 0o077 != 0 {
-                    // Best effort: on filesystems without Unix modes (a
-                    // Windows drive under WSL) chmod fails or does nothing,
-                    // and refusing to work there would help nobody.
-                    let _ = std::fs::set_permissions(
-                        dir,
-                        std::fs::Permissions::from_mode(mode & 0o700),
-                    );
-                }
-            }
-            Ok(())
-        }
-        Ok(_) => Err(io(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            "exists and is not a directory",
-        ))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::DirBuilderExt;
-                builder.mode(0o700);
-            }
-            builder.create(dir).map_err(io)
-        }
-        Err(e) => Err(io(e)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,26 +324,5 @@ mod tests {
         assert!(!debug.contains("83, 69, 67"), "{debug}");
         assert!(!debug.contains("SECRETTOKEN"), "{debug}");
         assert!(e.to_string().contains("secret_store: file"));
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn ensure_private_dir_creates_0700_and_tightens_wider_modes() {
-        use std::os::unix::fs::PermissionsExt;
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("a/cache");
-        ensure_private_dir(&dir).unwrap();
-        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o700);
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-        ensure_private_dir(&dir).unwrap();
-        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o700);
-        // Narrower than 0700 stays as it is.
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o500)).unwrap();
-        ensure_private_dir(&dir).unwrap();
-        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o500);
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
     }
 }

@@ -15,11 +15,8 @@ use std::str::FromStr;
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
 
-use super::file::write_atomic;
-use super::{
-    Error, FileStore, KeyringStore, SecretStore, StoreKind, cache_dir, ensure_private_dir,
-    locks_dir,
-};
+use super::{Error, FileStore, KeyringStore, SecretStore, StoreKind, cache_dir, locks_dir};
+use crate::safe_file;
 
 /// How long the keyring gets to answer the probe.
 pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -162,11 +159,11 @@ fn open_with(
                     // Of many parallel first callers, only the one that
                     // creates the marker prints the notice.
                     let first = state == Marker::Absent
-                        && ensure_private_dir(&cache).is_ok()
-                        && create_marker(&marker);
+                        && safe_file::private_dir(&cache).is_ok()
+                        && safe_file::create_new(&marker, MARKER_TEXT).unwrap_or(false);
                     if !first {
-                        let _ = ensure_private_dir(&cache)
-                            .and_then(|()| write_atomic(&cache, &marker, b"file\n"));
+                        let _ = safe_file::private_dir(&cache)
+                            .and_then(|()| safe_file::write_atomic(&marker, MARKER_TEXT, 0o600));
                     }
                     let notice = first.then(|| {
                         format!(
@@ -181,24 +178,8 @@ fn open_with(
     }
 }
 
-/// Create the `auto` marker if nobody has: true only for its creator.
-fn create_marker(marker: &Path) -> bool {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    match opts.open(marker) {
-        Ok(mut f) => {
-            let _ = f.write_all(b"file\n");
-            true
-        }
-        Err(_) => false,
-    }
-}
+/// What the `auto` marker says: the keyring did not answer, use files.
+const MARKER_TEXT: &[u8] = b"file\n";
 
 #[derive(Debug, PartialEq, Eq)]
 enum Marker {
@@ -219,8 +200,9 @@ fn marker_state(marker: &Path, now: SystemTime) -> Marker {
         .map(|m| now.duration_since(m).unwrap_or_else(|e| e.duration()))
         .is_some_and(|age| age < MARKER_MAX_AGE);
     // The content is a few bytes; anything but "file" is ignored.
-    let says_file =
-        young && std::fs::read(marker).is_ok_and(|b| b.len() < 64 && b.trim_ascii() == b"file");
+    let says_file = young
+        && safe_file::read_capped(marker, safe_file::caps::MARKER)
+            .is_ok_and(|b| b.is_some_and(|b| b.trim_ascii() == MARKER_TEXT.trim_ascii()));
     if says_file {
         Marker::Fresh
     } else {

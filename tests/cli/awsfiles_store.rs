@@ -299,7 +299,10 @@ fn lock_wait_is_reported_and_times_out_naming_the_lock() {
         |d| d.set("a", "k", "v"),
     )
     .expect_err("times out");
-    assert!(matches!(err, Error::LockTimeout { .. }));
+    assert!(matches!(
+        err,
+        Error::File(aws_cli_oidc::safe_file::Error::LockTimeout { .. })
+    ));
     assert!(err.to_string().contains("credentials.lock"), "{err}");
     assert_eq!(waits, vec![lock_path.clone()]);
     assert!(!path.exists());

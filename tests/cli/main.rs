@@ -7,5 +7,6 @@ mod support;
 
 mod awsfiles_store;
 mod completion;
+mod fuzz_replay;
 mod man_pages;
 mod status;
