@@ -51,8 +51,26 @@ pub enum Command {
     Exec(ExecArgs),
     /// Open the AWS console signed in as the role (or print the sign-in URL)
     Console(ConsoleArgs),
+    /// List the roles a provider offers (SAML: from the assertion; OIDC: the configured ones)
+    Roles(RolesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completion(CompletionArgs),
+}
+
+/// Arguments of `roles`.
+#[derive(Debug, Args)]
+pub struct RolesArgs {
+    /// Provider name, a top-level key of config.yaml
+    #[arg(short = 'p', long = "provider", value_name = "PROVIDER")]
+    pub provider: Option<String>,
+
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+
+    /// Do not launch a browser; only print the login URL on stderr
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 /// Arguments of `console`.
@@ -388,7 +406,7 @@ pub struct LoginArgs {
     #[arg(long, requires = "profile_template", conflicts_with = "role")]
     pub all_roles: bool,
 
-    /// Profile name pattern for --all-roles: {account}, {role} and {provider}
+    /// Profile name pattern for --all-roles: {account}, {alias} (account_aliases, else the account), {role} and {provider}
     #[arg(long, value_name = "TEMPLATE")]
     pub profile_template: Option<String>,
 }

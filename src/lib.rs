@@ -15,6 +15,7 @@
 //!   the loopback-only rule for `http://`).
 //! - [`oidc`]: discovery, PKCE, the loopback receiver, token requests, RFC 8693
 //!   token exchange, ID-token claims.
+//! - [`roles`]: the roles a provider offers, labelled with account aliases.
 //! - [`saml`]: decoding and wrapping the assertion a token exchange returns,
 //!   and reading its roles.
 //! - [`sts`]: the STS query API (`AssumeRoleWithWebIdentity`,
@@ -47,6 +48,7 @@ pub mod federation;
 pub mod http;
 pub mod oidc;
 pub mod output;
+pub mod roles;
 pub mod safe_file;
 pub mod saml;
 pub mod secret;

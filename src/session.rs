@@ -211,13 +211,27 @@ fn renew(
     duration: u32,
     fx: &mut Effects<'_>,
 ) -> Result<Option<Outcome>, Error> {
-    let cfg = plan.cfg;
+    match refresh_stored(plan.cfg, store, fx) {
+        Some(grant) => Ok(Some(federation::federate(
+            plan.cfg, plan.req, duration, &grant, fx,
+        )?)),
+        None => Ok(None),
+    }
+}
+
+/// Redeem the stored refresh token, storing a rotated one at once. `None`
+/// means "no usable refresh token; log in". The caller holds the lock.
+fn refresh_stored(
+    cfg: &ProviderConfig,
+    store: &dyn SecretStore,
+    fx: &mut Effects<'_>,
+) -> Option<federation::Grant> {
     let entry = match cache::get_refresh_token(store, &cfg.name) {
         Ok(Some(entry)) if entry.client_id == cfg.client_id => entry,
-        Ok(_) => return Ok(None),
+        Ok(_) => return None,
         Err(e) => {
             (fx.notice)(&format!("could not read the stored refresh token: {e}"));
-            return Ok(None);
+            return None;
         }
     };
     let grant = match federation::refresh_grant(
@@ -237,11 +251,11 @@ fn renew(
                 "the stored refresh token for provider {:?} was rejected (invalid_grant); a new login is needed",
                 cfg.name
             ));
-            return Ok(None);
+            return None;
         }
         Err(e) => {
             (fx.notice)(&format!("silent renewal failed: {e}"));
-            return Ok(None);
+            return None;
         }
     };
     // A rotated token replaces the old one before anything else can fail:
@@ -258,9 +272,49 @@ fn renew(
             (fx.notice)(&format!("could not store the rotated refresh token: {e}"));
         }
     }
-    Ok(Some(federation::federate(
-        cfg, plan.req, duration, &grant, fx,
-    )?))
+    Some(grant)
+}
+
+/// The provider's tokens by the same policy, without federating: the
+/// stored refresh token, else `login` (whose refresh token is stored). For
+/// `roles`, which needs a fresh SAML assertion but no AWS credentials.
+pub fn obtain_grant(
+    plan: &Plan<'_>,
+    fx: &mut Effects<'_>,
+    login: &mut dyn FnMut(&mut Effects<'_>) -> Result<federation::Grant, federation::Error>,
+) -> Result<(federation::Grant, Source), Error> {
+    let cfg = plan.cfg;
+    let _guard = cache::lock(
+        plan.locks_dir,
+        &cache::refresh_token_key(&cfg.name),
+        lock_timeout(cfg),
+    )?;
+    if plan.allow_refresh
+        && let Some(store) = plan.store
+        && let Some(grant) = refresh_stored(cfg, store, fx)
+    {
+        return Ok((grant, Source::Refresh));
+    }
+    if !plan.allow_login {
+        return Err(Error::NeedsLogin {
+            provider: cfg.name.clone(),
+            hint: plan.login_hint.clone(),
+        });
+    }
+    let grant = login(fx)?;
+    if let (Some(store), Some(token)) = (plan.store, &grant.tokens.refresh_token)
+        && let Err(e) = store_refresh_token(
+            store,
+            cfg,
+            token,
+            &grant.issuer,
+            &grant.token_endpoint,
+            fx.now,
+        )
+    {
+        (fx.notice)(&format!("could not store the refresh token: {e}"));
+    }
+    Ok((grant, Source::Login))
 }
 
 fn save_refresh_token(

@@ -13,6 +13,7 @@ mod lazy_client;
 pub mod logging;
 mod login;
 mod refresh;
+mod roles;
 mod setup;
 mod spinner;
 mod status;
@@ -155,6 +156,7 @@ pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
         Command::Status(args) => status::run(&ctx, args),
         Command::Exec(args) => exec::run(&ctx, args),
         Command::Console(args) => console::run(&ctx, args),
+        Command::Roles(args) => roles::run(&ctx, args),
         Command::Completion(args) => completion::script(args),
     }
 }
@@ -314,7 +316,9 @@ impl Ctx<'_> {
         };
         let mut choose_role = |roles: &[aws_cli_oidc::saml::RolePair]| {
             stop_spinner();
-            ui.choose_role(roles)
+            let rows = aws_cli_oidc::roles::saml_rows(roles, cfg);
+            let labels: Vec<String> = rows.iter().map(aws_cli_oidc::roles::label).collect();
+            ui.choose_role(&labels)
         };
         let mut notice = |msg: &str| {
             stop_spinner();

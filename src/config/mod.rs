@@ -84,6 +84,10 @@ pub mod keys {
     pub const SECRET_STORE: &str = "secret_store";
     /// How long before expiry credentials are renewed.
     pub const REFRESH_MARGIN_MINUTES: &str = "refresh_margin_minutes";
+    /// More role ARNs of an `oidc` provider, listed by `roles`.
+    pub const ROLES: &str = "roles";
+    /// Account id to a display name, for `roles`, the role picker and `{alias}`.
+    pub const ACCOUNT_ALIASES: &str = "account_aliases";
 }
 
 /// RFC 8693 token type of an OAuth access token.
@@ -189,6 +193,10 @@ pub struct ProviderConfig {
     pub secret_store: Option<String>,
     /// `refresh_margin_minutes`, within 0..=720; `None` when unset.
     pub refresh_margin_minutes: Option<u32>,
+    /// `roles`: role ARNs beside `default_iam_role_arn` (validated ARNs).
+    pub roles: Vec<String>,
+    /// `account_aliases`: 12-digit account id to its display name.
+    pub account_aliases: std::collections::BTreeMap<String, String>,
 }
 
 impl ProviderConfig {
@@ -231,6 +239,8 @@ impl ProviderConfig {
             login_timeout_seconds: DEFAULT_LOGIN_TIMEOUT_SECONDS,
             secret_store: None,
             refresh_margin_minutes: None,
+            roles: Vec::new(),
+            account_aliases: std::collections::BTreeMap::new(),
         }
     }
 }

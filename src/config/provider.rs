@@ -1,6 +1,7 @@
 //! Turning one provider's map of settings into a [`ProviderConfig`]: reading
 //! strings and native YAML types alike, defaults, and validation.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_yaml_ng::{Mapping, Value};
@@ -182,6 +183,63 @@ impl Reader<'_> {
     }
 }
 
+impl Reader<'_> {
+    /// `roles`: a list of role ARNs, each validated.
+    fn role_arns(&self, key: &'static str) -> Result<Vec<String>, Error> {
+        let mut out: Vec<String> = Vec::new();
+        for arn in self.list(key)? {
+            crate::sts::arn::RoleArn::parse(&arn).map_err(|e| self.invalid(key, e.to_string()))?;
+            if !out.contains(&arn) {
+                out.push(arn);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `account_aliases`: a map of account ids (YAML numbers are padded to
+    /// 12 digits, as YAML drops leading zeros) to names without control
+    /// characters.
+    fn account_aliases(&self, key: &'static str) -> Result<BTreeMap<String, String>, Error> {
+        let mut out = BTreeMap::new();
+        let map = match lookup(self.map, key) {
+            None | Some(Value::Null) => return Ok(out),
+            Some(Value::Mapping(map)) => map,
+            Some(other) => {
+                return Err(self.invalid(
+                    key,
+                    format!(
+                        "expected a map of account id to name, found {}",
+                        kind(other)
+                    ),
+                ));
+            }
+        };
+        for (k, v) in map {
+            let account = match k {
+                Value::Number(n) => format!("{:0>12}", n.to_string()),
+                other => scalar_text(other).unwrap_or_default(),
+            };
+            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(self.invalid(
+                    key,
+                    format!("expected 12-digit account ids as keys, found {account:?}"),
+                ));
+            }
+            let alias = scalar_text(v)
+                .map(|a| a.trim().to_string())
+                .unwrap_or_default();
+            if alias.is_empty() || alias.chars().any(char::is_control) {
+                return Err(self.invalid(
+                    key,
+                    format!("the name of account {account} must be non-empty text on one line"),
+                ));
+            }
+            out.insert(account, alias);
+        }
+        Ok(out)
+    }
+}
+
 fn split_words(s: &str) -> Vec<String> {
     s.split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
@@ -300,6 +358,8 @@ pub(super) fn from_mapping(
         login_timeout_seconds,
         secret_store: r.choice(keys::SECRET_STORE, &["auto", "keyring", "file"])?,
         refresh_margin_minutes,
+        roles: r.role_arns(keys::ROLES)?,
+        account_aliases: r.account_aliases(keys::ACCOUNT_ALIASES)?,
     })
 }
 
@@ -626,6 +686,41 @@ mod tests {
             Some("hunter2")
         );
         assert!(!format!("{p:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn roles_and_account_aliases_are_read_and_checked() {
+        let cfg = oidc(
+            "  roles:\n    - arn:aws:iam::123456789012:role/admin\n    - arn:aws:iam::012345678901:role/ro\n  account_aliases:\n    123456789012: prod\n    \"012345678901\": staging\n",
+        )
+        .unwrap();
+        assert_eq!(
+            cfg.roles,
+            [
+                "arn:aws:iam::123456789012:role/admin",
+                "arn:aws:iam::012345678901:role/ro"
+            ]
+        );
+        assert_eq!(cfg.account_aliases["123456789012"], "prod");
+        assert_eq!(cfg.account_aliases["012345678901"], "staging");
+        let err = oidc("  roles: [arn:aws:iam::1:role/x]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("roles"), "{err}");
+        let cfg = oidc("  account_aliases:\n    12345678901: x\n").unwrap();
+        assert_eq!(
+            cfg.account_aliases["012345678901"], "x",
+            "YAML drops leading zeros"
+        );
+        let err = oidc("  account_aliases:\n    dev: x\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"dev\""), "{err}");
+        let err = oidc("  account_aliases: prod\n").unwrap_err().to_string();
+        assert!(
+            err.contains("account_aliases") && err.contains("a map"),
+            "{err}"
+        );
     }
 
     #[test]

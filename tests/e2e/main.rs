@@ -18,5 +18,6 @@ mod exec;
 mod get_cred;
 mod logging;
 mod network;
+mod roles;
 mod setup;
 mod status;
