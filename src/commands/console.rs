@@ -20,14 +20,7 @@ pub fn run(ctx: &Ctx, args: ConsoleArgs) -> Result<ExitCode> {
         .into());
     }
     let cfg = ctx.provider(&args.target)?;
-    let want = Want {
-        use_cache: true,
-        allow_refresh: true,
-        allow_login: true,
-        login_needs_browser_or_terminal: false,
-        store_required: false,
-        login_hint: String::new(),
-    };
+    let want = Want::at_terminal();
     let flow = Flow {
         no_browser: args.no_browser,
         device: args.device,

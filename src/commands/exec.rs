@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use aws_cli_oidc::cli::{ExecArgs, TargetArgs};
 use aws_cli_oidc::config::ProviderConfig;
 use aws_cli_oidc::credserver::Server;
@@ -39,14 +39,7 @@ pub fn run(ctx: &Ctx, args: ExecArgs) -> Result<ExitCode> {
         no_browser: args.no_browser,
         device: args.device,
     };
-    let want = Want {
-        use_cache: true,
-        allow_refresh: true,
-        allow_login: true,
-        login_needs_browser_or_terminal: false,
-        store_required: false,
-        login_hint: String::new(),
-    };
+    let want = Want::at_terminal();
     let got = ctx.obtain(&cfg, &args.target, &want, flow)?;
     // Renewals ask for the role we got (a SAML picker is not shown again).
     let target = TargetArgs {
@@ -117,7 +110,7 @@ fn program_name(cmd: &Command) -> String {
 fn replace_or_wait(mut cmd: Command) -> Result<ExitCode> {
     use std::os::unix::process::CommandExt;
     let err = cmd.exec();
-    bail!("cannot run {}: {err}", program_name(&cmd))
+    anyhow::bail!("cannot run {}: {err}", program_name(&cmd))
 }
 
 #[cfg(not(unix))]
@@ -148,17 +141,14 @@ fn serve_while_running(
     )?;
     let margin = aws_cli_oidc::cache::refresh_margin(cfg.refresh_margin_minutes, duration);
     let renew_want = Want {
-        use_cache: true,
-        allow_refresh: true,
-        allow_login: true,
         // The child may hold the terminal: log in only when a browser or a
         // terminal can reach the person.
         login_needs_browser_or_terminal: true,
-        store_required: false,
         login_hint: format!(
             "aws-cli-oidc get-cred -p {} -r {} -s -j  (then the command inside exec works again)",
             cfg.name, got.role_arn
         ),
+        ..Want::at_terminal()
     };
     let mut current = got.credentials;
 

@@ -68,6 +68,21 @@ pub struct Want {
     pub login_hint: String,
 }
 
+impl Want {
+    /// For a command a person runs at a terminal (`exec`, `console`): the
+    /// cache, then the refresh token, then a login; no store is fine.
+    fn at_terminal() -> Want {
+        Want {
+            use_cache: true,
+            allow_refresh: true,
+            allow_login: true,
+            login_needs_browser_or_terminal: false,
+            store_required: false,
+            login_hint: String::new(),
+        }
+    }
+}
+
 /// A snapshot of the environment variables we read, taken once.
 #[derive(Debug, Clone, Default)]
 pub struct Env {

@@ -78,38 +78,27 @@ fn complete_zsh(home: &Path, line: &str) -> Vec<String> {
     shell("zsh", home, &["-f", "-c", ZSH_DRIVER, "driver", line])
 }
 
-#[test]
-fn fish_completes_options_providers_and_profiles() {
+/// The three completions the issue asks for, in one shell.
+fn assert_completes(complete: fn(&Path, &str) -> Vec<String>) {
     let home = completion_home();
     let home = home.path();
+    assert_eq!(complete(home, "aws-cli-oidc get-cred --fo"), ["--format"]);
     assert_eq!(
-        complete_fish(home, "aws-cli-oidc get-cred --fo"),
-        ["--format"]
-    );
-    assert_eq!(
-        complete_fish(home, "aws-cli-oidc get-cred -p "),
+        complete(home, "aws-cli-oidc get-cred -p "),
         ["myop", "work-sso"]
     );
     assert_eq!(
-        complete_fish(home, "aws-cli-oidc login --profile "),
+        complete(home, "aws-cli-oidc login --profile "),
         ["default", "dev", "legacy", "prod-admin"]
     );
 }
 
 #[test]
+fn fish_completes_options_providers_and_profiles() {
+    assert_completes(complete_fish);
+}
+
+#[test]
 fn zsh_completes_options_providers_and_profiles() {
-    let home = completion_home();
-    let home = home.path();
-    assert_eq!(
-        complete_zsh(home, "aws-cli-oidc get-cred --fo"),
-        ["--format"]
-    );
-    assert_eq!(
-        complete_zsh(home, "aws-cli-oidc get-cred -p "),
-        ["myop", "work-sso"]
-    );
-    assert_eq!(
-        complete_zsh(home, "aws-cli-oidc login --profile "),
-        ["default", "dev", "legacy", "prod-admin"]
-    );
+    assert_completes(complete_zsh);
 }

@@ -16,14 +16,13 @@ checked, so the tests can assert on it.
 """
 
 import json
-import os
 import secrets
-import signal
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+import peer_life
 
 ISSUED = set()
 LOCK = threading.Lock()
@@ -103,21 +102,7 @@ def main():
     print(f"READY http://127.0.0.1:{server.server_address[1]}/federation", flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-
-    def watch_stdin():
-        try:
-            while sys.stdin.buffer.read(4096):
-                pass
-        finally:
-            stop.set()
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    deadline = time.monotonic() + float(os.environ.get("E2E_PEER_MAX_SECONDS", "3600"))
-    while not stop.wait(0.5) and time.monotonic() < deadline:
-        pass
+    peer_life.wait_until_done()
     server.shutdown()
 
 
