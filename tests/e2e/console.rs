@@ -90,7 +90,7 @@ fn console_opens_the_destination_in_the_browser() {
     let opener = sandbox.home().join("open-url");
     std::fs::write(
         &opener,
-        "#!/bin/sh\n# Leaves the test's session so the harness does not kill it early.\nsetsid curl -s -m 10 -o /dev/null \"$1\" </dev/null >/dev/null 2>&1 &\n",
+        "#!/bin/sh\nexec curl -s -m 10 -o /dev/null \"$1\"\n",
     )
     .unwrap();
     {
@@ -102,7 +102,10 @@ fn console_opens_the_destination_in_the_browser() {
         &["console", "-p", "oidc", "--destination", destination],
         &[
             (ENDPOINT_VAR, federation.endpoint()),
-            ("BROWSER", &opener.to_string_lossy()),
+            // setsid: the browser leaves the command's session at once, so
+            // the harness, which kills that session when the command exits,
+            // cannot stop it half way.
+            ("BROWSER", &format!("setsid {}", opener.display())),
         ],
     );
     run.assert_success();
