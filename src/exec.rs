@@ -83,6 +83,27 @@ pub fn child_vars(
     vars
 }
 
+/// Keys of a `[default]` profile that SDKs use before the container
+/// endpoint (their chain reads the shared files first).
+const COMPETING_DEFAULT_KEYS: &[&str] = &[
+    "aws_access_key_id",
+    "credential_process",
+    "role_arn",
+    "web_identity_token_file",
+    "sso_start_url",
+    "sso_session",
+];
+
+/// The key of the `default` profile that would shadow the credentials
+/// `exec` serves, if any.
+pub fn competing_default(profiles: &crate::awsfiles::document::Profiles) -> Option<&'static str> {
+    let default = profiles.profiles.get("default")?;
+    COMPETING_DEFAULT_KEYS
+        .iter()
+        .copied()
+        .find(|k| default.contains_key(*k))
+}
+
 /// The exit code a shell reports for a child killed by signal `sig`.
 pub fn signal_exit_code(sig: i32) -> u8 {
     u8::try_from(128 + sig.clamp(0, 127)).unwrap_or(255)
@@ -146,6 +167,24 @@ mod tests {
                 ("AWS_CLI_OIDC_EXEC", "myop/arn:aws:iam::1:role/dev"),
             ]
         );
+    }
+
+    #[test]
+    fn a_default_profile_with_credentials_is_found() {
+        let mut profiles = crate::awsfiles::document::Profiles::default();
+        assert_eq!(competing_default(&profiles), None);
+        profiles
+            .profiles
+            .entry("default".into())
+            .or_default()
+            .insert("region".into(), "eu-west-1".into());
+        assert_eq!(competing_default(&profiles), None);
+        profiles
+            .profiles
+            .entry("default".into())
+            .or_default()
+            .insert("credential_process".into(), "x".into());
+        assert_eq!(competing_default(&profiles), Some("credential_process"));
     }
 
     #[test]

@@ -65,6 +65,7 @@ pub fn run(ctx: &Ctx, args: ExecArgs) -> Result<ExitCode> {
         }
         return replace_or_wait(cmd);
     }
+    warn_if_default_competes(ctx);
     let server = Server::bind()?;
     let full_uri = server.full_uri();
     let vars = plan::child_vars(
@@ -82,6 +83,24 @@ pub fn run(ctx: &Ctx, args: ExecArgs) -> Result<ExitCode> {
     ctx.ui
         .debug(&format!("exec: credential endpoint on {full_uri}"));
     serve_while_running(ctx, &cfg, &target, flow, got, &server, cmd)
+}
+
+/// SDKs read the shared files before the container endpoint: a `[default]`
+/// profile with credentials of its own would be used instead of ours.
+fn warn_if_default_competes(ctx: &Ctx) {
+    let Ok(paths) = ctx.aws_paths() else {
+        return;
+    };
+    let Ok(profiles) = aws_cli_oidc::awsfiles::profiles::read_profiles(&paths) else {
+        return;
+    };
+    if let Some(key) = plan::competing_default(&profiles) {
+        ctx.ui.warn(&format!(
+            "profile \"default\" has {key} in {} or {}; AWS SDKs in the command use it before the credentials exec serves (pass --profile there, remove it, or use exec --no-server)",
+            paths.config.display(),
+            paths.credentials.display()
+        ));
+    }
 }
 
 /// The command to run: the arguments, or `$SHELL` (else `/bin/sh`).

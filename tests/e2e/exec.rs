@@ -277,3 +277,21 @@ curl -s -m 10 -H "Authorization: $t" "$u" | grep -c '"AccessKeyId"'
         run.streams()
     );
 }
+
+#[test]
+fn exec_warns_when_a_default_profile_would_shadow_the_endpoint() {
+    let sandbox = Sandbox::new();
+    std::fs::write(
+        sandbox.aws_credentials_path(),
+        "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n",
+    )
+    .unwrap();
+    let run = sandbox.run(&["exec", "-p", "oidc", "--", "true"]);
+    run.assert_success();
+    assert!(
+        run.stderr
+            .contains("profile \"default\" has aws_access_key_id"),
+        "{}",
+        run.streams()
+    );
+}
