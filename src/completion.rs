@@ -72,13 +72,31 @@ pub fn safe_candidates(names: impl IntoIterator<Item = String>) -> Vec<String> {
 }
 
 /// Wraps the generated `_aws_cli_oidc`: values of `-p`/`--provider` and
-/// `--profile` come from `__complete`, everything else from clap's function
-/// (whose labels agree because the generated name has no hyphen).
+/// `--profile` come from `__complete`, the command after `exec … --` is
+/// completed as its own command line (bash-completion's `_command_offset`
+/// when loaded, else command and file names), everything else comes from
+/// clap's function (whose labels agree because the generated name has no
+/// hyphen).
 const BASH_LAYER: &str = r#"
 # aws-cli-oidc: names from config.yaml and the AWS files, then clap's completion.
 _aws_cli_oidc_dynamic() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="" kind="" i line
     local -a dir=()
+    # After `exec … --`: the words are another command line.
+    for (( i = 1; i < COMP_CWORD; i++ )); do
+        [[ "${COMP_WORDS[i]}" == -- ]] || continue
+        if declare -F _command_offset >/dev/null; then
+            _command_offset $(( i + 1 ))
+            return 0
+        fi
+        local what=-f
+        (( COMP_CWORD == i + 1 )) && what=-c
+        COMPREPLY=()
+        while IFS= read -r line; do
+            COMPREPLY+=("$line")
+        done < <(compgen "$what" -- "$cur")
+        return 0
+    done
     (( COMP_CWORD > 0 )) && prev="${COMP_WORDS[COMP_CWORD-1]}"
     case "$prev" in
         -p|--provider) kind=providers ;;

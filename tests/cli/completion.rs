@@ -110,6 +110,31 @@ fn bash_completes_profiles_of_both_aws_files() {
 }
 
 #[test]
+fn bash_completes_the_command_after_exec_dashdash() {
+    let home = home();
+    let got = complete_bash(
+        home.path(),
+        &["aws-cli-oidc", "exec", "-p", "myop", "--", "ech"],
+    );
+    assert!(got.contains(&"echo".to_owned()), "{got:?}");
+    assert!(!got.iter().any(|c| c.starts_with("--")), "{got:?}");
+    std::fs::write(home.path().join("plan.tfvars"), "").unwrap();
+    let got = complete_bash(
+        home.path(),
+        &[
+            "aws-cli-oidc",
+            "exec",
+            "-p",
+            "myop",
+            "--",
+            "terraform",
+            "pla",
+        ],
+    );
+    assert_eq!(got, ["plan.tfvars"]);
+}
+
+#[test]
 fn bash_completion_without_files_offers_nothing_and_prints_no_error() {
     let home = tempfile::tempdir().unwrap();
     let got = complete_bash(home.path(), &["aws-cli-oidc", "get-cred", "-p", ""]);

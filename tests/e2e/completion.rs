@@ -1,7 +1,8 @@
 //! `completion fish` and `completion zsh` in the real shells (Debian's fish
 //! and zsh, installed by tests/peers/install.sh): options of a subcommand,
 //! providers after `-p`, profiles after `--profile`. The bash script is
-//! tested hermetically in tests/cli/completion.rs.
+//! tested hermetically in tests/cli/completion.rs; here only with Debian's
+//! bash-completion loaded, which completes the command after `exec --`.
 
 use std::path::Path;
 use std::process::Command;
@@ -101,4 +102,28 @@ fn fish_completes_options_providers_and_profiles() {
 #[test]
 fn zsh_completes_options_providers_and_profiles() {
     assert_completes(complete_zsh);
+}
+
+/// With bash-completion loaded, the words after `exec … --` are completed by
+/// the completion of that command (`_command_offset`).
+#[test]
+fn bash_with_bash_completion_completes_the_command_after_exec() {
+    let home = completion_home();
+    let driver = r#"
+source /usr/share/bash-completion/bash_completion || exit 90
+source <(aws-cli-oidc completion bash) || exit 91
+complete -W "alpha beta" fakecmd
+COMP_WORDS=(aws-cli-oidc exec -p myop -- fakecmd al)
+COMP_CWORD=6
+COMP_LINE="${COMP_WORDS[*]}"
+COMP_POINT=${#COMP_LINE}
+_aws_cli_oidc_dynamic aws-cli-oidc al fakecmd 2>/dev/null
+printf '%s\n' "${COMPREPLY[@]}"
+"#;
+    let got = shell(
+        "bash",
+        home.path(),
+        &["--norc", "--noprofile", "-c", driver],
+    );
+    assert_eq!(got, ["alpha"]);
 }
