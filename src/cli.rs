@@ -355,7 +355,7 @@ pub struct GetCredArgs {
 
     /// Output format [default: sh, or json with -j]
     #[arg(long, value_enum, conflicts_with = "json")]
-    pub format: Option<OutputFormat>,
+    pub format: Option<crate::output::Format>,
 
     /// Reuse and store AWS credentials in the secret store (the credential_process mode)
     #[arg(short = 's', long = "use-secret")]
@@ -445,23 +445,6 @@ pub struct UninstallProfileArgs {
     /// Print the change as a unified diff and write nothing
     #[arg(long)]
     pub dry_run: bool,
-}
-
-/// Output formats of `get-cred`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// POSIX shell `export` lines
-    Sh,
-    /// fish `set -gx` lines
-    Fish,
-    /// PowerShell `$Env:` assignments
-    Powershell,
-    /// Windows cmd `set` lines
-    Cmd,
-    /// `KEY=value` lines
-    Dotenv,
-    /// credential_process JSON
-    Json,
 }
 
 #[cfg(test)]

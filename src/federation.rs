@@ -1,6 +1,6 @@
 //! Composes config, OIDC, SAML and STS into "log in and get AWS credentials".
 //!
-//! [`login`] runs the browser login; [`federate`] turns tokens from any grant
+//! [`login_with_metadata`] runs the browser login; [`federate`] turns tokens from any grant
 //! (a fresh login, and later a silent refresh) into AWS credentials, so both
 //! paths share the role, duration and session-name rules. Nothing here prints:
 //! notices and the role prompt are callbacks the command supplies.
@@ -163,14 +163,9 @@ pub fn client_credentials(cfg: &ProviderConfig) -> ClientCredentials {
     }
 }
 
-/// Discover the provider, run the browser login, and federate.
-pub fn login(cfg: &ProviderConfig, req: &Request, fx: &mut Effects<'_>) -> Result<Outcome, Error> {
-    let metadata = oidc::discover(fx.idp_http, &cfg.metadata_url)?;
-    login_with_metadata(cfg, req, &metadata, fx)
-}
-
-/// [`login`] with the discovery document already fetched (by a caller that
-/// needed it to choose between the browser and the device flow).
+/// Run the browser login against the discovered provider, and federate. The
+/// caller discovers first: it needs the metadata to choose the flow (see
+/// [`crate::oidc::headless::login_flow`]).
 pub fn login_with_metadata(
     cfg: &ProviderConfig,
     req: &Request,
@@ -241,7 +236,7 @@ pub fn refresh_grant(
     })
 }
 
-/// Run the device login (RFC 8628) and federate, like [`login`] but with no
+/// Run the device login (RFC 8628) and federate, like [`login_with_metadata`] but with no
 /// loopback listener: for machines where no browser can reach one.
 pub fn login_device(
     cfg: &ProviderConfig,

@@ -12,7 +12,7 @@
 //! Nothing here prints: notices go through [`Effects::notice`], and the
 //! interactive login is a closure the command supplies.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::cache::{self, CredentialsEntry, RefreshTokenEntry, SecretStore};
@@ -140,28 +140,13 @@ pub fn obtain(
         return Ok(hit);
     }
 
-    let wait_started = SystemTime::now();
-    let guard = cache::lock(
-        plan.locks_dir,
-        &cache::refresh_token_key(&cfg.name),
-        lock_timeout(cfg),
-    )?;
+    let lock = ProviderLock::take(cfg, plan.locks_dir)?;
     // Another process may have filled the cache while we waited.
     let now = time::OffsetDateTime::now_utc().max(fx.now);
     if let Some(hit) = cache_store.and_then(|s| cached(s, now)) {
         return Ok(hit);
     }
-    // Or its login failed (denied, abandoned): then every waiter would open
-    // a browser tab of its own, one after another. Fail with its reason.
-    let failure = guard.path().with_extension("failed");
-    if guard.waited()
-        && let Some(message) = failed_since(&failure, wait_started)
-    {
-        return Err(Error::OtherLoginFailed {
-            provider: cfg.name.clone(),
-            message,
-        });
-    }
+    lock.check_other_failure()?;
 
     let mut result = None;
     if plan.allow_refresh
@@ -174,7 +159,7 @@ pub fn obtain(
         None if plan.allow_login => match login(fx) {
             Ok(outcome) => (outcome, Source::Login),
             Err(e) => {
-                record_failure(&failure, &e.to_string());
+                lock.record_failure(&e.to_string());
                 return Err(e.into());
             }
         },
@@ -185,7 +170,7 @@ pub fn obtain(
             });
         }
     };
-    let _ = std::fs::remove_file(&failure);
+    lock.record_success();
     if let Some(store) = plan.store {
         if source == Source::Login {
             save_refresh_token(store, cfg, &outcome, fx);
@@ -356,6 +341,65 @@ pub fn store_refresh_token(
         saved_at: now,
     };
     cache::put_refresh_token(store, &cfg.name, &entry, now)
+}
+
+/// The per-provider lock that every login and renewal takes (the provider
+/// may rotate the refresh token), with a failure marker beside it: when a
+/// login fails, the callers that waited for it fail with its reason instead
+/// of each opening a browser tab of their own, one after another.
+pub struct ProviderLock {
+    provider: String,
+    guard: cache::KeyLock,
+    failure: PathBuf,
+    wait_started: SystemTime,
+}
+
+impl ProviderLock {
+    /// Take the lock of `cfg`'s provider, waiting at most [`lock_timeout`].
+    pub fn take(cfg: &ProviderConfig, locks_dir: &Path) -> Result<ProviderLock, Error> {
+        let wait_started = SystemTime::now();
+        let guard = cache::lock(
+            locks_dir,
+            &cache::refresh_token_key(&cfg.name),
+            lock_timeout(cfg),
+        )?;
+        let failure = guard.path().with_extension("failed");
+        Ok(ProviderLock {
+            provider: cfg.name.clone(),
+            guard,
+            failure,
+            wait_started,
+        })
+    }
+
+    /// Another process held the lock, so the cache may have been filled.
+    pub fn waited(&self) -> bool {
+        self.guard.waited()
+    }
+
+    /// `Err` with its reason when the login we waited for failed.
+    pub fn check_other_failure(&self) -> Result<(), Error> {
+        if !self.waited() {
+            return Ok(());
+        }
+        match failed_since(&self.failure, self.wait_started) {
+            Some(message) => Err(Error::OtherLoginFailed {
+                provider: self.provider.clone(),
+                message,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Leave `message` (its first line) for the callers waiting.
+    pub fn record_failure(&self, message: &str) {
+        record_failure(&self.failure, message);
+    }
+
+    /// The login worked: no marker stays behind.
+    pub fn record_success(&self) {
+        let _ = std::fs::remove_file(&self.failure);
+    }
 }
 
 /// Leave the reason a login failed beside the lock, for the callers that

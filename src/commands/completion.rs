@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use aws_cli_oidc::awsfiles::location::{self, Platform};
-use aws_cli_oidc::awsfiles::profiles::read_profiles;
 use aws_cli_oidc::cli::{Cli, CompleteCli, CompleteKind, CompletionArgs};
 use aws_cli_oidc::completion;
 use aws_cli_oidc::config::ConfigFile;
@@ -36,7 +35,7 @@ pub fn candidates(cli: CompleteCli, env: &Env) -> ExitCode {
         .unwrap_or_default(),
         CompleteKind::Profiles => location::locate(&env.files, Platform::current())
             .ok()
-            .and_then(|paths| read_profiles(&paths).ok())
+            .and_then(|paths| super::read_aws_profiles(&paths).ok())
             .map(|p| p.profiles.into_keys().collect())
             .unwrap_or_default(),
     };

@@ -28,7 +28,7 @@ use aws_cli_oidc::cache::{DEFAULT_PROBE_TIMEOUT, Opened, StoreChoice, open_store
 use aws_cli_oidc::config::{ConfigFile, ProviderConfig};
 use aws_cli_oidc::federation::{self, Effects};
 use aws_cli_oidc::http::client::NetworkSettings;
-use aws_cli_oidc::oidc::headless::{self, BrowserEnv, Os};
+use aws_cli_oidc::oidc::headless::{self, BrowserEnv, LoginFlow, LoginSituation, Os, login_flow};
 use aws_cli_oidc::session::{self, Obtained, Plan, Source};
 use aws_cli_oidc::sts::EndpointEnv;
 
@@ -176,6 +176,25 @@ pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
     }
 }
 
+/// The profiles an AWS SDK sees in the two files (a missing file reads as
+/// empty; the credentials file wins for a property set in both). For the
+/// completion lister and `exec`'s check of `[default]`.
+// The library's `awsfiles::profiles::read_profiles` did this until it was
+// removed as unused; it could return there.
+fn read_aws_profiles(paths: &AwsPaths) -> Result<aws_cli_oidc::awsfiles::Profiles> {
+    use aws_cli_oidc::awsfiles::{FileKind, Profiles, read_document};
+    let read = |path: &std::path::Path, kind| -> Result<Profiles> {
+        Ok(match read_document(path)? {
+            Some(doc) => doc.profiles(kind).map_err(|e| e.with_path(path))?,
+            None => Profiles::default(),
+        })
+    };
+    Ok(Profiles::merge(
+        read(&paths.config, FileKind::Config)?,
+        read(&paths.credentials, FileKind::Credentials)?,
+    ))
+}
+
 /// What every command has at hand.
 pub struct Ctx<'a> {
     config_dir: Option<PathBuf>,
@@ -188,6 +207,23 @@ impl Ctx<'_> {
     fn config_dir(&self) -> Result<PathBuf> {
         aws_cli_oidc::config::config_dir(self.config_dir.as_deref(), self.env.config_dir.as_deref(), self.env.home.as_deref())
             .context("cannot find the config directory: set HOME or AWS_CLI_OIDC_CONFIG, or pass --config-dir")
+    }
+
+    /// The config directory as an absolute path when it is not the default
+    /// `~/.aws-cli-oidc` (`None` when it is).
+    fn non_default_config_dir(&self) -> Result<Option<PathBuf>> {
+        let dir = self.config_dir()?;
+        let default = aws_cli_oidc::config::config_dir(None, None, self.env.home.as_deref());
+        if default.as_deref() == Some(dir.as_path()) {
+            return Ok(None);
+        }
+        let absolute = std::path::absolute(&dir).with_context(|| {
+            format!(
+                "cannot make the config directory {} absolute",
+                dir.display()
+            )
+        })?;
+        Ok(Some(absolute))
     }
 
     /// The AWS config and credentials files, located as the AWS CLI does.
@@ -316,7 +352,13 @@ impl Ctx<'_> {
             duration: target.max_duration,
         };
         let ui = &self.ui;
-        let browser_usable = headless::browser_usable(&self.env.browser, Os::current());
+        let situation = LoginSituation {
+            browser_usable: headless::browser_usable(&self.env.browser, Os::current()),
+            terminal: ui::has_terminal(),
+            device_flag: flow.device,
+            no_browser_flag: flow.no_browser,
+            stderr_captured: want.login_needs_browser_or_terminal,
+        };
 
         // The spinner stops before anything else is printed or asked.
         let spinner: RefCell<Option<Spinner>> = RefCell::new(None);
@@ -359,34 +401,28 @@ impl Ctx<'_> {
             locks_dir: &locks,
             use_cached_credentials: want.use_cache,
             allow_refresh: want.allow_refresh,
-            allow_login: want.allow_login
-                && (!want.login_needs_browser_or_terminal
-                    || flow.no_browser
-                    || browser_usable
-                    || ui::has_terminal()),
+            allow_login: want.allow_login && login_flow(&situation, true) != LoginFlow::Refuse,
             login_hint: want.login_hint.clone(),
         };
-        // The device login (RFC 8628) is used with --device, or when no
-        // browser can be used here (SSH, a container, no display) and the
-        // provider offers it; --no-browser keeps the loopback login (for a
-        // fixed loopback_port forwarded with `ssh -L`).
+        // The flow is chosen by headless::login_flow once discovery says
+        // whether the provider offers the device grant.
         let mut login = |fx: &mut Effects<'_>| {
             ui.debug(&format!(
                 "provider {:?}: discovering {}",
                 cfg.name, cfg.metadata_url
             ));
             let metadata = aws_cli_oidc::oidc::discover(fx.idp_http, &cfg.metadata_url)?;
-            let auto_device = !browser_usable
-                && !flow.no_browser
-                && metadata.device_authorization_endpoint.is_some();
-            if !(flow.device || auto_device) {
+            let offers_device = metadata.device_authorization_endpoint.is_some();
+            let LoginFlow::Device {
+                open_page,
+                automatic,
+            } = login_flow(&situation, offers_device)
+            else {
                 return federation::login_with_metadata(cfg, &req, &metadata, fx);
-            }
-            if auto_device {
+            };
+            if automatic {
                 ui.info("no browser can be used here (SSH session, container or no display); logging in with a device code instead (--no-browser keeps the browser login)");
             }
-            // Like gh: with --device and a browser at hand, open the page too.
-            let open_page = flow.device && browser_usable && !flow.no_browser;
             let mut on_prompt = |prompt: &DevicePrompt| {
                 spinner::announce(&prompt.to_string());
                 if open_page && let Err(e) = aws_cli_oidc::oidc::open_browser(prompt.browser_url())

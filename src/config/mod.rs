@@ -13,9 +13,6 @@
 //! [`ConfigFile::set_provider`] and [`ConfigFile::save`] keep other providers
 //! and keys this version does not know. Comments and the original quoting are
 //! not kept: like the Go tool, saving re-renders the whole file.
-//!
-//! CONTRACT (kept by the implementation): the names below are used by the
-//! rest of the crate.
 
 mod file;
 mod provider;

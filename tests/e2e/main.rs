@@ -9,6 +9,7 @@ mod support;
 
 mod all_roles;
 mod aws_cli;
+mod botocore_oracle;
 mod cache;
 mod completion;
 mod console;
