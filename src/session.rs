@@ -269,24 +269,28 @@ pub fn obtain_grant(
     login: &mut dyn FnMut(&mut Effects<'_>) -> Result<federation::Grant, federation::Error>,
 ) -> Result<(federation::Grant, Source), Error> {
     let cfg = plan.cfg;
-    let _guard = cache::lock(
-        plan.locks_dir,
-        &cache::refresh_token_key(&cfg.name),
-        lock_timeout(cfg),
-    )?;
+    let lock = ProviderLock::take(cfg, plan.locks_dir)?;
     if plan.allow_refresh
         && let Some(store) = plan.store
         && let Some(grant) = refresh_stored(cfg, store, fx)
     {
         return Ok((grant, Source::Refresh));
     }
+    lock.check_other_failure()?;
     if !plan.allow_login {
         return Err(Error::NeedsLogin {
             provider: cfg.name.clone(),
             hint: plan.login_hint.clone(),
         });
     }
-    let grant = login(fx)?;
+    let grant = match login(fx) {
+        Ok(grant) => grant,
+        Err(e) => {
+            lock.record_failure(&e.to_string());
+            return Err(e.into());
+        }
+    };
+    lock.record_success();
     if let (Some(store), Some(token)) = (plan.store, &grant.tokens.refresh_token)
         && let Err(e) = store_refresh_token(
             store,
