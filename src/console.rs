@@ -25,6 +25,14 @@ pub const ENDPOINT_VAR: &str = "AWS_CLI_OIDC_FEDERATION_ENDPOINT";
 /// Errors of the console flow.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// An ISO partition: its sign-in endpoint is not public.
+    #[error(
+        "no public console sign-in endpoint is known for partition {partition}; set {ENDPOINT_VAR} to its federation endpoint and pass --destination"
+    )]
+    UnknownPartition {
+        /// The role's partition.
+        partition: Partition,
+    },
     /// The request did not complete.
     #[error("the federation endpoint {endpoint} could not be reached: {message}")]
     Transport {
@@ -48,28 +56,44 @@ pub enum Error {
     },
 }
 
-/// The federation endpoint of a partition.
-pub fn federation_endpoint(partition: Partition) -> &'static str {
+/// The federation endpoint and console host of the public partitions. The
+/// ISO partitions publish none; there `AWS_CLI_OIDC_FEDERATION_ENDPOINT`
+/// and `--destination` must say where.
+fn hosts(partition: Partition) -> Option<(&'static str, &'static str)> {
     match partition {
-        Partition::Aws => "https://signin.aws.amazon.com/federation",
-        Partition::AwsCn => "https://signin.amazonaws.cn/federation",
-        Partition::AwsUsGov => "https://signin.amazonaws-us-gov.com/federation",
+        Partition::Aws => Some((
+            "https://signin.aws.amazon.com/federation",
+            "console.aws.amazon.com",
+        )),
+        Partition::AwsCn => Some((
+            "https://signin.amazonaws.cn/federation",
+            "console.amazonaws.cn",
+        )),
+        Partition::AwsUsGov => Some((
+            "https://signin.amazonaws-us-gov.com/federation",
+            "console.amazonaws-us-gov.com",
+        )),
+        Partition::AwsIso | Partition::AwsIsoB | Partition::AwsIsoE | Partition::AwsIsoF => None,
     }
 }
 
+/// The federation endpoint of a partition, or the error that says how to
+/// name one.
+pub fn federation_endpoint(partition: Partition) -> Result<&'static str, Error> {
+    hosts(partition)
+        .map(|(endpoint, _)| endpoint)
+        .ok_or(Error::UnknownPartition { partition })
+}
+
 /// The console home of a partition, in `region` when given.
-pub fn default_destination(partition: Partition, region: Option<&str>) -> String {
-    let host = match partition {
-        Partition::Aws => "console.aws.amazon.com",
-        Partition::AwsCn => "console.amazonaws.cn",
-        Partition::AwsUsGov => "console.amazonaws-us-gov.com",
-    };
+pub fn default_destination(partition: Partition, region: Option<&str>) -> Result<String, Error> {
+    let (_, host) = hosts(partition).ok_or(Error::UnknownPartition { partition })?;
     let mut url = format!("https://{host}/console/home");
     if let Some(region) = region {
         url.push_str("?region=");
         url.extend(form_urlencoded::byte_serialize(region.as_bytes()));
     }
-    url
+    Ok(url)
 }
 
 /// The `Session` parameter: the credentials as the endpoint wants them.
@@ -189,20 +213,27 @@ mod tests {
     #[test]
     fn partitions_have_their_own_endpoints_and_consoles() {
         assert_eq!(
-            federation_endpoint(Partition::AwsCn),
+            federation_endpoint(Partition::AwsCn).unwrap(),
             "https://signin.amazonaws.cn/federation"
         );
         assert_eq!(
-            federation_endpoint(Partition::AwsUsGov),
+            federation_endpoint(Partition::AwsUsGov).unwrap(),
             "https://signin.amazonaws-us-gov.com/federation"
         );
         assert_eq!(
-            default_destination(Partition::Aws, Some("eu-west-1")),
+            default_destination(Partition::Aws, Some("eu-west-1")).unwrap(),
             "https://console.aws.amazon.com/console/home?region=eu-west-1"
         );
         assert_eq!(
-            default_destination(Partition::AwsUsGov, None),
+            default_destination(Partition::AwsUsGov, None).unwrap(),
             "https://console.amazonaws-us-gov.com/console/home"
+        );
+        let err = federation_endpoint(Partition::AwsIsoB)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("aws-iso-b") && err.contains(ENDPOINT_VAR),
+            "{err}"
         );
     }
 

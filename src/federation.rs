@@ -100,6 +100,26 @@ pub enum Error {
     /// STS refused or could not be reached.
     #[error(transparent)]
     Sts(#[from] sts::Error),
+    /// The role ARN (from `-r` or `default_iam_role_arn`) is not one.
+    #[error("provider {provider:?}: {source}")]
+    BadRole {
+        /// The provider.
+        provider: String,
+        /// What is wrong with the ARN.
+        #[source]
+        source: sts::arn::ArnError,
+    },
+    /// The STS endpoint would be called over an insecure URL.
+    #[error(
+        "the STS endpoint for role {role_arn} is refused: {source}; check AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL and the region"
+    )]
+    StsEndpoint {
+        /// The role.
+        role_arn: String,
+        /// Why.
+        #[source]
+        source: crate::http::Error,
+    },
     /// OIDC federation without a role to assume.
     #[error(
         "no role to assume for provider {provider:?}: pass -r ROLE_ARN or set default_iam_role_arn for it in config.yaml"
@@ -255,6 +275,41 @@ pub fn login_device(
         claims: Some(result.claims),
     };
     federate(cfg, req, duration, &grant, fx)
+}
+
+/// Everything about a request that can be checked without the network, so
+/// it runs before any browser tab, device prompt or request: a refusal after
+/// the login would cost the person a round trip. It checks the session
+/// duration, the role ARN's shape and partition (a user ARN or a bare name
+/// is refused with an example), that OIDC federation has a role at all, and
+/// the STS endpoint URL (https, or http to loopback). Returns the duration.
+pub fn preflight(cfg: &ProviderConfig, req: &Request, sts_env: &EndpointEnv) -> Result<u32, Error> {
+    let duration = resolve_duration(cfg, req)?;
+    let role = req
+        .role_arn
+        .as_deref()
+        .or(cfg.default_iam_role_arn.as_deref());
+    match role {
+        Some(role) => {
+            sts::arn::RoleArn::parse(role).map_err(|source| Error::BadRole {
+                provider: cfg.name.clone(),
+                source,
+            })?;
+            let endpoint = sts::resolve_endpoint(sts_env, cfg.aws_region.as_deref(), role);
+            crate::http::check_url(&endpoint).map_err(|source| Error::StsEndpoint {
+                role_arn: role.to_string(),
+                source,
+            })?;
+        }
+        // SAML takes its roles from the assertion; they are checked there.
+        None if cfg.federation_type == FederationType::Oidc => {
+            return Err(Error::NoRole {
+                provider: cfg.name.clone(),
+            });
+        }
+        None => {}
+    }
+    Ok(duration)
 }
 
 /// `-d`, then `max_session_duration_seconds`, then 3600; checked against 900..=43200.

@@ -115,7 +115,7 @@ pub fn obtain(
     login: &mut dyn FnMut(&mut Effects<'_>) -> Result<Outcome, federation::Error>,
 ) -> Result<Obtained, Error> {
     let cfg = plan.cfg;
-    let duration = federation::resolve_duration(cfg, plan.req)?;
+    let duration = federation::preflight(cfg, plan.req, fx.sts_env)?;
     let requested_role = plan
         .req
         .role_arn

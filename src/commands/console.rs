@@ -33,15 +33,14 @@ pub fn run(ctx: &Ctx, args: ConsoleArgs) -> Result<ExitCode> {
         .or_else(|| cfg.aws_region.clone())
         .or_else(|| ctx.env.sts.region.clone())
         .or_else(|| ctx.env.sts.default_region.clone());
-    let endpoint = ctx
-        .env
-        .federation_endpoint
-        .clone()
-        .unwrap_or_else(|| console::federation_endpoint(partition).to_string());
-    let destination = args
-        .destination
-        .clone()
-        .unwrap_or_else(|| console::default_destination(partition, region.as_deref()));
+    let endpoint = match &ctx.env.federation_endpoint {
+        Some(endpoint) => endpoint.clone(),
+        None => console::federation_endpoint(partition)?.to_string(),
+    };
+    let destination = match &args.destination {
+        Some(destination) => destination.clone(),
+        None => console::default_destination(partition, region.as_deref())?,
+    };
     let (_, sts_http) = ctx.http_clients(&cfg);
     let token = console::signin_token(&sts_http, &endpoint, &got.credentials)?;
     let url = console::login_url(&endpoint, &token, &destination);

@@ -217,7 +217,7 @@ pub(crate) fn check(key: &str, value: &str) -> Result<String, String> {
         keys::LOGIN_TIMEOUT_SECONDS => number(v, 1, 86_400),
         keys::REFRESH_MARGIN_MINUTES => number(v, 0, 720),
         keys::AWS_REGION => {
-            if is_region(v) {
+            if aws_cli_oidc::sts::is_region(v) {
                 Ok(v.to_string())
             } else {
                 Err(format!("expected a region such as us-east-1, {}", found()))
@@ -282,23 +282,6 @@ fn number(v: &str, min: u64, max: u64) -> Result<String, String> {
             "expected a whole number from {min} to {max}, found {v:?}"
         )),
     }
-}
-
-/// `xx-name-N` and longer forms (`us-gov-west-1`, `eu-isoe-west-1`).
-fn is_region(v: &str) -> bool {
-    let parts: Vec<&str> = v.split('-').collect();
-    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
-        return false;
-    };
-    let middle = parts.get(1..parts.len().saturating_sub(1)).unwrap_or(&[]);
-    parts.len() >= 3
-        && first.len() == 2
-        && first.chars().all(|c| c.is_ascii_lowercase())
-        && !last.is_empty()
-        && last.chars().all(|c| c.is_ascii_digit())
-        && middle
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
 }
 
 /// Space or comma separated scope tokens (RFC 6749 §3.3), without `openid`

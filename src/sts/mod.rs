@@ -11,6 +11,8 @@ pub mod arn;
 mod endpoint;
 mod xml;
 
+pub use endpoint::is_region;
+
 use time::OffsetDateTime;
 
 use crate::http::{HttpClient, Request, Response};

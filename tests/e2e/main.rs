@@ -19,6 +19,7 @@ mod exec;
 mod get_cred;
 mod logging;
 mod network;
+mod preflight;
 mod roles;
 mod setup;
 mod status;
