@@ -103,7 +103,8 @@ fn warn_if_default_competes(ctx: &Ctx) {
     }
 }
 
-/// The command to run: the arguments, or `$SHELL` (else `/bin/sh`).
+/// The command to run: the arguments, or `$SHELL` (else `/bin/sh`, or
+/// `cmd.exe` on Windows).
 fn child_command(ctx: &Ctx, argv: &[OsString]) -> Command {
     match argv.split_first() {
         Some((program, rest)) => {
@@ -111,12 +112,9 @@ fn child_command(ctx: &Ctx, argv: &[OsString]) -> Command {
             cmd.args(rest);
             cmd
         }
-        None => Command::new(
-            ctx.env
-                .shell
-                .clone()
-                .unwrap_or_else(|| std::path::PathBuf::from("/bin/sh")),
-        ),
+        None => Command::new(ctx.env.shell.clone().unwrap_or_else(|| {
+            std::path::PathBuf::from(if cfg!(windows) { "cmd.exe" } else { "/bin/sh" })
+        })),
     }
 }
 

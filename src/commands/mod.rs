@@ -100,7 +100,7 @@ pub struct Env {
     pub browser: BrowserEnv,
     /// `AWS_CLI_OIDC_EXEC`: set inside `exec`.
     pub exec_marker: Option<String>,
-    /// `SHELL`: what `exec` runs without a command.
+    /// `SHELL` (on Windows, else `COMSPEC`): what `exec` runs without a command.
     pub shell: Option<PathBuf>,
     /// `AWS_CLI_OIDC_FEDERATION_ENDPOINT`: where `console` asks for a sign-in token.
     pub federation_endpoint: Option<String>,
@@ -140,7 +140,9 @@ impl Env {
                     || std::path::Path::new("/run/.containerenv").exists(),
             },
             exec_marker: var(aws_cli_oidc::exec::MARKER),
-            shell: var("SHELL").map(PathBuf::from),
+            shell: var("SHELL")
+                .or_else(|| var("COMSPEC").filter(|_| cfg!(windows)))
+                .map(PathBuf::from),
             federation_endpoint: var(aws_cli_oidc::console::ENDPOINT_VAR),
             sts: EndpointEnv {
                 endpoint_url_sts: var("AWS_ENDPOINT_URL_STS"),
