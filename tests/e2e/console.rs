@@ -62,20 +62,8 @@ fn console_print_writes_only_the_sign_in_url_on_stdout() {
     let session = &requests[0]["session"];
     let s = |k: &str| session[k].as_str().unwrap_or_default().to_owned();
     assert!(!run.stderr.contains(&s("sessionKey")));
-    let run = sandbox.aws_with_env(
-        &["sts", "get-caller-identity", "--output", "json"],
-        &[
-            ("AWS_ACCESS_KEY_ID", &s("sessionId")),
-            ("AWS_SECRET_ACCESS_KEY", &s("sessionKey")),
-            ("AWS_SESSION_TOKEN", &s("sessionToken")),
-        ],
-    );
-    run.assert_success();
-    assert!(
-        run.stdout.contains("assumed-role/developer/"),
-        "{}",
-        run.streams()
-    );
+    let arn = sandbox.caller_arn_with_keys(&s("sessionId"), &s("sessionKey"), &s("sessionToken"));
+    assert!(arn.contains("assumed-role/developer/"), "{arn}");
 }
 
 #[test]

@@ -162,31 +162,8 @@ fn saml_role_picker_filters_as_you_type_and_shows_the_alias() {
     assert_eq!(code, 0, "{screen}\n{end}");
     let json: serde_json::Value = serde_json::from_str(tmux.stdout().trim())
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{end}", tmux.stdout()));
-    let key = json["AccessKeyId"].as_str().unwrap_or_default().to_owned();
-    let secret = json["SecretAccessKey"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let token = json["SessionToken"].as_str().unwrap_or_default().to_owned();
-    let run = sandbox.aws_with_env(
-        &[
-            "sts",
-            "get-caller-identity",
-            "--output",
-            "text",
-            "--query",
-            "Arn",
-        ],
-        &[
-            ("AWS_ACCESS_KEY_ID", &key),
-            ("AWS_SECRET_ACCESS_KEY", &secret),
-            ("AWS_SESSION_TOKEN", &token),
-        ],
-    );
-    run.assert_success();
-    assert!(
-        run.stdout.contains(":assumed-role/admin/"),
-        "{}",
-        run.streams()
-    );
+    let s = |k: &str| json[k].as_str().unwrap_or_default().to_owned();
+    let arn =
+        sandbox.caller_arn_with_keys(&s("AccessKeyId"), &s("SecretAccessKey"), &s("SessionToken"));
+    assert!(arn.contains(":assumed-role/admin/"), "{arn}");
 }

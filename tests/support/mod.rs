@@ -741,6 +741,29 @@ impl Sandbox {
         run_bounded(&mut cmd, self.timeout)
     }
 
+    /// The caller ARN `aws sts get-caller-identity` reports for these static
+    /// keys (fails the test when the call fails).
+    #[track_caller]
+    pub fn caller_arn_with_keys(&self, key: &str, secret: &str, token: &str) -> String {
+        let run = self.aws_with_env(
+            &[
+                "sts",
+                "get-caller-identity",
+                "--output",
+                "text",
+                "--query",
+                "Arn",
+            ],
+            &[
+                ("AWS_ACCESS_KEY_ID", key),
+                ("AWS_SECRET_ACCESS_KEY", secret),
+                ("AWS_SESSION_TOKEN", token),
+            ],
+        );
+        run.assert_success();
+        run.stdout.trim().to_owned()
+    }
+
     /// Starts browser.sh with `url` in the sandbox environment, like the CLI
     /// would, and returns once the script returned (its flow goes on in a
     /// background job). Returns the job's process group for `kill_group`.
