@@ -124,7 +124,8 @@ fi
 "#;
 
 /// fish merges several `complete` lines for one option: these add the
-/// names to the generated `-p`/`--profile` entries.
+/// names to the generated `-p`/`--profile` entries, and complete the words
+/// after `exec … --` as their own command line.
 const FISH_LAYER: &str = r#"
 # aws-cli-oidc: names from config.yaml and the AWS files.
 function __fish_aws_cli_oidc_names
@@ -134,17 +135,35 @@ function __fish_aws_cli_oidc_names
     and set dir --config-dir $cmd[(math $i + 1)]
     command aws-cli-oidc __complete $argv[1] $dir 2>/dev/null
 end
-complete -c aws-cli-oidc -s p -l provider -x -a '(__fish_aws_cli_oidc_names providers)'
-complete -c aws-cli-oidc -l profile -x -a '(__fish_aws_cli_oidc_names profiles)'
+# After `exec … --`: the words are another command line.
+function __fish_aws_cli_oidc_after_dashdash
+    contains -- -- (commandline -opc)
+end
+complete -c aws-cli-oidc -n 'not __fish_aws_cli_oidc_after_dashdash' -s p -l provider -x -a '(__fish_aws_cli_oidc_names providers)'
+complete -c aws-cli-oidc -n 'not __fish_aws_cli_oidc_after_dashdash' -l profile -x -a '(__fish_aws_cli_oidc_names profiles)'
+function __fish_aws_cli_oidc_command
+    set -l i (contains -i -- -- (commandline -opc))
+    __fish_complete_subcommand --fcs-skip=$i
+end
+complete -c aws-cli-oidc -n __fish_aws_cli_oidc_after_dashdash -x -a '(__fish_aws_cli_oidc_command)'
 "#;
 
-/// Wraps the generated `_aws-cli-oidc` the same way as for bash. Meant to be
-/// sourced (`source <(aws-cli-oidc completion zsh)`): the last `compdef` wins.
+/// Wraps the generated `_aws-cli-oidc` the same way as for bash (the words
+/// after `exec … --` go to zsh's `_normal`). Meant to be sourced
+/// (`source <(aws-cli-oidc completion zsh)`): the last `compdef` wins.
 const ZSH_LAYER: &str = r#"
 # aws-cli-oidc: names from config.yaml and the AWS files, then clap's completion.
 _aws_cli_oidc_dynamic() {
     local kind="" i
     local -a dir names
+    # After `exec … --`: the words are another command line.
+    i=${words[(i)--]}
+    if (( i < CURRENT )); then
+        words=("${(@)words[i+1,-1]}")
+        (( CURRENT -= i ))
+        _normal
+        return
+    fi
     case "${words[CURRENT-1]}" in
         -p|--provider) kind=providers ;;
         --profile) kind=profiles ;;

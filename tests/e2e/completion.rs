@@ -104,6 +104,16 @@ fn zsh_completes_options_providers_and_profiles() {
     assert_completes(complete_zsh);
 }
 
+#[test]
+fn fish_and_zsh_complete_the_command_after_exec_dashdash() {
+    let home = completion_home();
+    for complete in [complete_fish, complete_zsh] {
+        let got = complete(home.path(), "aws-cli-oidc exec -p myop -- ech");
+        assert!(got.contains(&"echo".to_owned()), "{got:?}");
+        assert!(!got.iter().any(|c| c.starts_with("--")), "{got:?}");
+    }
+}
+
 /// With bash-completion loaded, the words after `exec … --` are completed by
 /// the completion of that command (`_command_offset`).
 #[test]
