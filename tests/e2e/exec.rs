@@ -295,3 +295,28 @@ fn exec_warns_when_a_default_profile_would_shadow_the_endpoint() {
         run.streams()
     );
 }
+
+#[test]
+fn the_endpoint_stops_when_the_command_exits() {
+    let sandbox = Sandbox::new();
+    let uri_file = sandbox.home().join("uri");
+    let script = format!(
+        "echo \"$AWS_CONTAINER_CREDENTIALS_FULL_URI\" > {}",
+        uri_file.display()
+    );
+    sandbox
+        .run(&["exec", "-p", "oidc", "--", "sh", "-c", &script])
+        .assert_success();
+    let uri = std::fs::read_to_string(&uri_file).unwrap_or_default();
+    let addr = uri
+        .trim()
+        .strip_prefix("http://")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no endpoint URI: {uri:?}"))
+        .to_owned();
+    let refused = std::net::TcpStream::connect_timeout(
+        &addr.parse().expect("127.0.0.1:PORT"),
+        Duration::from_secs(2),
+    );
+    assert!(refused.is_err(), "{addr} still accepts connections");
+}
