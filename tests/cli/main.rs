@@ -7,6 +7,7 @@ mod support;
 
 mod awsfiles_store;
 mod completion;
+mod exec;
 mod fuzz_replay;
 mod man_pages;
 mod status;
