@@ -59,3 +59,4 @@ pub mod saml;
 pub mod secret;
 pub mod session;
 pub mod sts;
+pub mod suggest;

@@ -93,6 +93,7 @@ fn saml_pairs(
     let config_dir = ctx.config_dir()?;
     let locks = aws_cli_oidc::cache::locks_dir(&config_dir);
     let req = federation::Request::default();
+    let on_wait = |left| super::warn_other_login(ui, &cfg.name, left);
     let plan = Plan {
         cfg,
         req: &req,
@@ -104,6 +105,7 @@ fn saml_pairs(
         allow_refresh: true,
         allow_login: true,
         login_hint: String::new(),
+        on_wait: &on_wait,
     };
     let (grant, source) =
         session::obtain_grant(&plan, &mut fx, &mut |fx| federation::login_grant(cfg, fx))
