@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::keys::{self, Key, Kind, Mode};
 use crate::config::{MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, SubjectTokenType};
@@ -62,6 +62,15 @@ fn exit_status(success: &str, failure: &str, more: &[(u8, &str)]) -> String {
 
 const FAILED: &str = "failure; the message says what failed and what to run next";
 
+/// `exec` passes its command's status through.
+fn exec_exit_status() -> String {
+    exit_status(
+        "the command exited 0",
+        "failure before the command ran (login, STS, a command that cannot be started)",
+        &[],
+    ) + "\n  any  otherwise the command's own exit status (128+N when signal N ended it)"
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -100,9 +109,94 @@ pub enum Command {
         &[],
     ))]
     Status(StatusArgs),
+    /// Run a command with the role's credentials, served to it fresh for as long as it runs
+    #[command(after_help = exec_exit_status())]
+    Exec(ExecArgs),
+    /// Open the AWS console signed in as the role (or print the sign-in URL)
+    #[command(after_help = exit_status("the console was opened (or the URL printed with --print)", FAILED, &[]))]
+    Console(ConsoleArgs),
+    /// List the roles a provider offers (SAML: from the assertion; OIDC: the configured ones)
+    #[command(after_help = exit_status("the roles were listed", FAILED, &[]))]
+    Roles(RolesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(after_help = exit_status("the script was printed", FAILED, &[]))]
     Completion(CompletionArgs),
+}
+
+/// Arguments of `roles`.
+#[derive(Debug, Args)]
+pub struct RolesArgs {
+    /// Provider name, a top-level key of config.yaml
+    #[arg(short = 'p', long = "provider", value_name = "PROVIDER")]
+    pub provider: Option<String>,
+
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+
+    /// Do not launch a browser; only print the login URL on stderr
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+/// Arguments of `console`.
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// Provider and role
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    /// Region of the console page [default: aws_region of the provider, else AWS_REGION]
+    #[arg(long, value_name = "REGION", value_parser = region)]
+    pub region: Option<String>,
+
+    /// The console page to land on, an https:// URL [default: the console home]
+    #[arg(long, value_name = "URL")]
+    pub destination: Option<String>,
+
+    /// Print the sign-in URL on stdout instead of opening a browser (it grants console access: keep it private)
+    #[arg(long)]
+    pub print: bool,
+
+    /// Do not launch a browser for the login; only print the login URL on stderr
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Log in with the device authorization grant (RFC 8628), for machines without a browser
+    #[arg(long)]
+    pub device: bool,
+}
+
+/// Arguments of `exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Provider and role
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    /// AWS_REGION and AWS_DEFAULT_REGION for the command [default: aws_region of the provider]
+    #[arg(long, value_name = "REGION", value_parser = region)]
+    pub region: Option<String>,
+
+    /// Put static keys in the environment instead of serving renewable ones; on Unix, replace this process with the command
+    #[arg(long)]
+    pub no_server: bool,
+
+    /// Do not launch a browser; only print the login URL on stderr
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Log in with the device authorization grant (RFC 8628), for machines without a browser
+    #[arg(long)]
+    pub device: bool,
+
+    /// The command and its arguments, after `--` [default: $SHELL]
+    #[arg(
+        value_name = "CMD",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 /// `setup --help` and its man page: what it does, then every provider key.
@@ -350,6 +444,30 @@ pub struct CompletionArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `aws-cli-oidc __complete KIND`: the names the completion scripts offer,
+/// one per line. Parsed on its own, before [`Cli`], so it never shows up in
+/// help, man pages or the generated scripts.
+#[derive(Debug, Parser)]
+#[command(name = "aws-cli-oidc __complete")]
+pub struct CompleteCli {
+    /// What to list
+    #[arg(value_enum)]
+    pub kind: CompleteKind,
+
+    /// Directory holding config.yaml, as given on the command line being completed
+    #[arg(long, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+}
+
+/// What `__complete` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompleteKind {
+    /// Provider names of config.yaml
+    Providers,
+    /// Profile names of the AWS config and credentials files
+    Profiles,
+}
+
 /// Which provider and role to log in to; shared by get-cred, login and install-profile.
 #[derive(Debug, Args, Clone)]
 pub struct TargetArgs {
@@ -445,7 +563,7 @@ pub struct LoginArgs {
     #[arg(long, requires = "profile_template", conflicts_with = "role")]
     pub all_roles: bool,
 
-    /// Profile name pattern for --all-roles: {account}, {role} and {provider}
+    /// Profile name pattern for --all-roles: {account}, {alias} (account_aliases, else the account), {role} and {provider}
     #[arg(long, value_name = "TEMPLATE")]
     pub profile_template: Option<String>,
 }

@@ -583,6 +583,27 @@ pub fn login_all_roles(
     })
 }
 
+/// The browser login alone, without STS: discovery, then the loopback
+/// login. For callers that need the grant itself (`roles`).
+pub fn login_grant(cfg: &ProviderConfig, fx: &mut Effects<'_>) -> Result<Grant, Error> {
+    let metadata = oidc::discover(fx.idp_http, &cfg.metadata_url)?;
+    browser_grant(cfg, &metadata, fx)
+}
+
+/// The roles a `saml2` provider's assertion offers for this grant, in
+/// document order.
+pub fn saml_roles(
+    cfg: &ProviderConfig,
+    grant: &Grant,
+    fx: &Effects<'_>,
+) -> Result<Vec<RolePair>, Error> {
+    let response = saml_exchange(cfg, grant, fx)?;
+    if response.roles.is_empty() {
+        return Err(saml::Error::NoRoles.into());
+    }
+    Ok(response.roles)
+}
+
 /// The RFC 8693 exchange of a grant's token for the SAML assertion, as
 /// [`federate`] does it for a single role.
 fn saml_exchange(

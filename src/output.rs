@@ -109,6 +109,20 @@ fn render_json(creds: &Credentials, expiration: &str) -> String {
     )
 }
 
+/// The container-credentials answer (`AWS_CONTAINER_CREDENTIALS_FULL_URI`),
+/// as ECS and EKS serve it: `AccessKeyId`, `SecretAccessKey`, `Token`,
+/// `Expiration`. One line, no trailing newline.
+pub fn render_container_json(creds: &Credentials) -> String {
+    let s = |v: &str| serde_json::Value::String(v.to_string()).to_string();
+    format!(
+        "{{\"AccessKeyId\":{},\"SecretAccessKey\":{},\"Token\":{},\"Expiration\":{}}}",
+        s(creds.access_key_id.expose()),
+        s(creds.secret_access_key.expose()),
+        s(creds.session_token.expose()),
+        s(&rfc3339_utc(creds.expiration))
+    )
+}
+
 /// True for values every format can leave bare, as the Go tool did: the
 /// base64 and key alphabets, region names and RFC 3339 times.
 fn is_safe(value: &str) -> bool {
@@ -366,6 +380,16 @@ mod tests {
             out,
             "{\"Version\":1,\"AccessKeyId\":\"ASIAEXAMPLE\",\"SecretAccessKey\":\"ab/c+d=\",\
              \"SessionToken\":\"FwoG+ZX/IvYXdz==\",\"Expiration\":\"2026-11-27T22:15:42Z\"}\n"
+        );
+    }
+
+    #[test]
+    fn container_json_has_the_four_keys_sdks_read() {
+        let out = render_container_json(&creds("ab/c+d="));
+        assert_eq!(
+            out,
+            "{\"AccessKeyId\":\"ASIAEXAMPLE\",\"SecretAccessKey\":\"ab/c+d=\",\
+             \"Token\":\"FwoG+ZX/IvYXdz==\",\"Expiration\":\"2026-11-27T22:15:42Z\"}"
         );
     }
 

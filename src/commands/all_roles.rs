@@ -2,7 +2,8 @@
 //! then one `AssumeRoleWithSAML` per role the assertion offers, each written
 //! as its own profile, all in one locked write of the credentials file.
 //!
-//! The template's placeholders are `{account}`, `{role}` (the role's name,
+//! The template's placeholders are `{account}`, `{alias}` (the account's
+//! name from `account_aliases`, else its id), `{role}` (the role's name,
 //! without its path) and `{provider}`. A role that STS refuses, or whose
 //! profile cannot be written, is reported on stderr and the others are
 //! still written; the exit code is then 1, so a script notices.
@@ -24,16 +25,19 @@ use super::{Ctx, UsageError};
 use aws_cli_oidc::cli::LoginArgs;
 
 /// The placeholders a profile template may use.
-const PLACEHOLDERS: [&str; 3] = ["account", "role", "provider"];
+const PLACEHOLDERS: [&str; 4] = ["account", "alias", "role", "provider"];
 
-/// Fill `{account}`, `{role}` and `{provider}` into `template`. Any other
-/// `{name}`, or a brace without its partner, is an error naming it.
-pub fn render_template(
-    template: &str,
-    account: &str,
-    role: &str,
-    provider: &str,
-) -> Result<String, String> {
+/// What the placeholders stand for.
+pub struct Fill<'a> {
+    account: &'a str,
+    alias: &'a str,
+    role: &'a str,
+    provider: &'a str,
+}
+
+/// Fill `{account}`, `{alias}`, `{role}` and `{provider}` into `template`.
+/// Any other `{name}`, or a brace without its partner, is an error naming it.
+pub fn render_template(template: &str, fill: &Fill<'_>) -> Result<String, String> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find(['{', '}']) {
@@ -51,9 +55,10 @@ pub fn render_template(
         };
         let name = &after[1..close];
         out.push_str(match name {
-            "account" => account,
-            "role" => role,
-            "provider" => provider,
+            "account" => fill.account,
+            "alias" => fill.alias,
+            "role" => fill.role,
+            "provider" => fill.provider,
             other => {
                 return Err(format!(
                     "profile template {template:?} uses {{{other}}}; the placeholders are {}",
@@ -72,9 +77,20 @@ pub fn render_template(
 }
 
 /// The profile name for one role ARN.
-fn profile_for(template: &str, role_arn: &str, provider: &str) -> Result<String, String> {
+fn profile_for(
+    template: &str,
+    role_arn: &str,
+    provider: &str,
+    aliases: &BTreeMap<String, String>,
+) -> Result<String, String> {
     let arn = RoleArn::parse(role_arn).map_err(|e| e.to_string())?;
-    let name = render_template(template, arn.account(), arn.name(), provider)?;
+    let fill = Fill {
+        account: arn.account(),
+        alias: aws_cli_oidc::roles::alias_or_account(aliases, arn.account()),
+        role: arn.name(),
+        provider,
+    };
+    let name = render_template(template, &fill)?;
     check_profile_name(&name).map_err(|e| format!("{e} (from --profile-template {template:?})"))?;
     Ok(name)
 }
@@ -99,6 +115,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
         template,
         "arn:aws:iam::123456789012:role/example",
         &cfg.name,
+        &cfg.account_aliases,
     )
     .map_err(UsageError)?;
     if cfg.federation_type != FederationType::Saml2 {
@@ -181,7 +198,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
                 continue;
             }
         };
-        let profile = match profile_for(template, arn, &cfg.name) {
+        let profile = match profile_for(template, arn, &cfg.name, &cfg.account_aliases) {
             Ok(p) => p,
             Err(e) => {
                 ui.warn(&format!("role {arn}: not written: {e}"));
@@ -258,35 +275,38 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
 mod tests {
     use super::*;
 
+    fn fill(role: &str) -> Fill<'_> {
+        Fill {
+            account: "123456789012",
+            alias: "prod",
+            role,
+            provider: "corp",
+        }
+    }
+
     #[test]
-    fn template_fills_account_role_and_provider() {
+    fn template_fills_account_alias_role_and_provider() {
         assert_eq!(
-            render_template(
-                "{account}-{role}@{provider}",
-                "123456789012",
-                "admin",
-                "corp"
-            )
-            .unwrap(),
-            "123456789012-admin@corp"
+            render_template("{account}-{role}@{provider}/{alias}", &fill("admin")).unwrap(),
+            "123456789012-admin@corp/prod"
         );
-        assert_eq!(render_template("static", "1", "r", "p").unwrap(), "static");
+        assert_eq!(render_template("static", &fill("r")).unwrap(), "static");
     }
 
     #[test]
     fn template_refuses_unknown_placeholders_and_stray_braces() {
-        let err = render_template("{acount}-{role}", "1", "r", "p").unwrap_err();
+        let err = render_template("{acount}-{role}", &fill("r")).unwrap_err();
         assert!(
-            err.contains("{acount}") && err.contains("{account}, {role}, {provider}"),
+            err.contains("{acount}") && err.contains("{account}, {alias}, {role}, {provider}"),
             "{err}"
         );
         assert!(
-            render_template("{role", "1", "r", "p")
+            render_template("{role", &fill("r"))
                 .unwrap_err()
                 .contains("without a '}'")
         );
         assert!(
-            render_template("role}", "1", "r", "p")
+            render_template("role}", &fill("r"))
                 .unwrap_err()
                 .contains("without a '{'")
         );
@@ -298,13 +318,30 @@ mod tests {
             profile_for(
                 "{account}-{role}",
                 "arn:aws:iam::123456789012:role/team/a/dev",
-                "corp"
+                "corp",
+                &BTreeMap::new()
             )
             .unwrap(),
             "123456789012-dev"
         );
-        let err =
-            profile_for("{role} x", "arn:aws:iam::123456789012:role/dev", "corp").unwrap_err();
+        let aliases = BTreeMap::from([("123456789012".to_string(), "prod".to_string())]);
+        assert_eq!(
+            profile_for(
+                "{alias}-{role}",
+                "arn:aws:iam::123456789012:role/dev",
+                "corp",
+                &aliases
+            )
+            .unwrap(),
+            "prod-dev"
+        );
+        let err = profile_for(
+            "{role} x",
+            "arn:aws:iam::123456789012:role/dev",
+            "corp",
+            &BTreeMap::new(),
+        )
+        .unwrap_err();
         assert!(
             err.contains("invalid profile name") && err.contains("--profile-template"),
             "{err}"
