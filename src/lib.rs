@@ -34,6 +34,7 @@ pub mod cli;
 pub mod config;
 pub mod federation;
 pub mod http;
+pub mod manual;
 pub mod oidc;
 pub mod output;
 pub mod saml;
