@@ -48,20 +48,9 @@ fn man_pages_are_up_to_date() {
     }
 }
 
-/// The README's `### Environment` section, up to the next heading.
-fn readme_environment() -> String {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README.md");
-    let section = readme
-        .split("\n### Environment\n")
-        .nth(1)
-        .expect("README has a `### Environment` section");
-    section.split("\n#").next().unwrap_or(section).to_string()
-}
-
 #[test]
 fn man_environment_and_readme_name_the_same_variables() {
-    let readme = readme_environment();
+    let readme = crate::support::readme_section("Environment");
     let listed = aws_cli_oidc::manual::ENVIRONMENT;
     for (name, _) in listed {
         assert!(
