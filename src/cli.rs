@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::config::keys::{self, Key, Kind, Mode};
 use crate::config::{MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, SubjectTokenType};
@@ -477,7 +477,7 @@ pub struct GetCredArgs {
 
     /// Output format [default: sh, or json with -j]
     #[arg(long, value_enum, conflicts_with = "json")]
-    pub format: Option<OutputFormat>,
+    pub format: Option<crate::output::Format>,
 
     /// Also export AWS_REGION and AWS_DEFAULT_REGION [default: aws_region of the provider]
     #[arg(long, value_name = "REGION", value_parser = region)]
@@ -572,23 +572,6 @@ pub struct UninstallProfileArgs {
     /// Print the change as a unified diff and write nothing
     #[arg(long)]
     pub dry_run: bool,
-}
-
-/// Output formats of `get-cred`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// POSIX shell `export` lines
-    Sh,
-    /// fish `set -gx` lines
-    Fish,
-    /// PowerShell `$Env:` assignments
-    Powershell,
-    /// Windows cmd `set` lines
-    Cmd,
-    /// `KEY=value` lines
-    Dotenv,
-    /// credential_process JSON
-    Json,
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Composes config, OIDC, SAML and STS into "log in and get AWS credentials".
 //!
-//! [`login`] runs the browser login; [`federate`] turns tokens from any grant
+//! [`login_with_metadata`] runs the browser login; [`federate`] turns tokens from any grant
 //! (a fresh login, and later a silent refresh) into AWS credentials, so both
 //! paths share the role, duration and session-name rules. Nothing here prints:
 //! notices and the role prompt are callbacks the command supplies.
@@ -96,6 +96,26 @@ pub enum Error {
     /// STS refused or could not be reached.
     #[error(transparent)]
     Sts(#[from] sts::Error),
+    /// The role ARN (from `-r` or `default_iam_role_arn`) is not one.
+    #[error("provider {provider:?}: {source}")]
+    BadRole {
+        /// The provider.
+        provider: String,
+        /// What is wrong with the ARN.
+        #[source]
+        source: sts::arn::ArnError,
+    },
+    /// The STS endpoint would be called over an insecure URL.
+    #[error(
+        "the STS endpoint for role {role_arn} is refused: {source}; check AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL and the region"
+    )]
+    StsEndpoint {
+        /// The role.
+        role_arn: String,
+        /// Why.
+        #[source]
+        source: crate::http::Error,
+    },
     /// OIDC federation without a role to assume.
     #[error(
         "no role to assume for provider {provider:?}: pass -r ROLE_ARN or set default_iam_role_arn for it in config.yaml"
@@ -159,14 +179,9 @@ pub fn client_credentials(cfg: &ProviderConfig) -> ClientCredentials {
     }
 }
 
-/// Discover the provider, run the browser login, and federate.
-pub fn login(cfg: &ProviderConfig, req: &Request, fx: &mut Effects<'_>) -> Result<Outcome, Error> {
-    let metadata = oidc::discover(fx.idp_http, &cfg.metadata_url)?;
-    login_with_metadata(cfg, req, &metadata, fx)
-}
-
-/// [`login`] with the discovery document already fetched (by a caller that
-/// needed it to choose between the browser and the device flow).
+/// Run the browser login against the discovered provider, and federate. The
+/// caller discovers first: it needs the metadata to choose the flow (see
+/// [`crate::oidc::headless::login_flow`]).
 pub fn login_with_metadata(
     cfg: &ProviderConfig,
     req: &Request,
@@ -237,7 +252,7 @@ pub fn refresh_grant(
     })
 }
 
-/// Run the device login (RFC 8628) and federate, like [`login`] but with no
+/// Run the device login (RFC 8628) and federate, like [`login_with_metadata`] but with no
 /// loopback listener: for machines where no browser can reach one.
 pub fn login_device(
     cfg: &ProviderConfig,
@@ -256,6 +271,41 @@ pub fn login_device(
         claims: Some(result.claims),
     };
     federate(cfg, req, duration, &grant, fx)
+}
+
+/// Everything about a request that can be checked without the network, so
+/// it runs before any browser tab, device prompt or request: a refusal after
+/// the login would cost the person a round trip. It checks the session
+/// duration, the role ARN's shape and partition (a user ARN or a bare name
+/// is refused with an example), that OIDC federation has a role at all, and
+/// the STS endpoint URL (https, or http to loopback). Returns the duration.
+pub fn preflight(cfg: &ProviderConfig, req: &Request, sts_env: &EndpointEnv) -> Result<u32, Error> {
+    let duration = resolve_duration(cfg, req)?;
+    let role = req
+        .role_arn
+        .as_deref()
+        .or(cfg.default_iam_role_arn.as_deref());
+    match role {
+        Some(role) => {
+            sts::arn::RoleArn::parse(role).map_err(|source| Error::BadRole {
+                provider: cfg.name.clone(),
+                source,
+            })?;
+            let endpoint = sts::resolve_endpoint(sts_env, cfg.aws_region.as_deref(), role);
+            crate::http::check_url(&endpoint).map_err(|source| Error::StsEndpoint {
+                role_arn: role.to_string(),
+                source,
+            })?;
+        }
+        // SAML takes its roles from the assertion; they are checked there.
+        None if cfg.federation_type == FederationType::Oidc => {
+            return Err(Error::NoRole {
+                provider: cfg.name.clone(),
+            });
+        }
+        None => {}
+    }
+    Ok(duration)
 }
 
 /// `-d`, then `max_session_duration_seconds`, then 3600; checked against [`DURATION_RANGE`].

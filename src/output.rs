@@ -15,85 +15,28 @@
 //! PowerShell writes it bare: a dotenv file is then read the same by
 //! python-dotenv, Node and `docker run --env-file`, which keeps quotes.
 
-use std::fmt;
-use std::str::FromStr;
-
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::sts::Credentials;
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Output formats of `get-cred` (also its `--format` values; the doc
+/// lines are the help text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
-    /// POSIX `export K=V` lines (bash, zsh, dash).
+    /// POSIX shell `export` lines
     #[default]
     Sh,
-    /// fish `set -gx K V;` lines.
+    /// fish `set -gx` lines
     Fish,
-    /// PowerShell `$Env:K = 'V'` lines.
+    /// PowerShell `$Env:` assignments
+    #[value(name = "powershell")]
     PowerShell,
-    /// cmd.exe `set K=V` lines.
+    /// Windows cmd `set` lines
     Cmd,
-    /// dotenv `K=V` lines.
+    /// `KEY=value` lines
     Dotenv,
-    /// The one-line `credential_process` JSON (version 1).
+    /// credential_process JSON
     Json,
-}
-
-impl Format {
-    /// Every format, in the order of [`Format::name`]s shown to users.
-    pub const ALL: [Format; 6] = [
-        Format::Sh,
-        Format::Fish,
-        Format::PowerShell,
-        Format::Cmd,
-        Format::Dotenv,
-        Format::Json,
-    ];
-
-    /// The name accepted by [`FromStr`]: `sh`, `fish`, `powershell`, `cmd`,
-    /// `dotenv` or `json`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Sh => "sh",
-            Format::Fish => "fish",
-            Format::PowerShell => "powershell",
-            Format::Cmd => "cmd",
-            Format::Dotenv => "dotenv",
-            Format::Json => "json",
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Errors of the output layer.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
-    /// The format name is not one of [`Format::ALL`].
-    #[error("unknown output format {name:?}; use one of: sh, fish, powershell, cmd, dotenv, json")]
-    UnknownFormat {
-        /// The name given.
-        name: String,
-    },
-}
-
-impl FromStr for Format {
-    type Err = Error;
-
-    /// Parse a name as [`Format::name`] spells it, ignoring ASCII case.
-    fn from_str(s: &str) -> Result<Format, Error> {
-        Format::ALL
-            .into_iter()
-            .find(|f| f.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| Error::UnknownFormat {
-                name: s.to_string(),
-            })
-    }
 }
 
 /// Render credentials in `format`. Every format ends with a newline. The
@@ -384,10 +327,10 @@ mod tests {
             Format::Dotenv,
         ] {
             let out = render_with_region(&c, Some("us-gov-west-1"), f);
-            assert_eq!(out.lines().count(), 6, "{f}");
+            assert_eq!(out.lines().count(), 6, "{f:?}");
             assert!(
                 out.contains("AWS_REGION") && out.contains("AWS_DEFAULT_REGION"),
-                "{f}"
+                "{f:?}"
             );
         }
         assert_eq!(
@@ -411,8 +354,8 @@ mod tests {
             Format::Dotenv,
         ] {
             let out = render(&creds("x"), f);
-            assert_eq!(out.lines().count(), 4, "{f}");
-            assert!(out.ends_with('\n'), "{f}");
+            assert_eq!(out.lines().count(), 4, "{f:?}");
+            assert!(out.ends_with('\n'), "{f:?}");
         }
     }
 
@@ -450,16 +393,7 @@ mod tests {
     }
 
     #[test]
-    fn format_names_parse_back_and_unknown_is_an_error() {
-        for f in Format::ALL {
-            assert_eq!(f.name().parse::<Format>(), Ok(f));
-        }
-        assert_eq!("PowerShell".parse::<Format>(), Ok(Format::PowerShell));
-        let e = "bash".parse::<Format>().unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "unknown output format \"bash\"; use one of: sh, fish, powershell, cmd, dotenv, json"
-        );
+    fn default_format_is_sh() {
         assert_eq!(Format::default(), Format::Sh);
     }
 

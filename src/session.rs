@@ -12,14 +12,14 @@
 //! Nothing here prints: notices go through [`Effects::notice`], and the
 //! interactive login is a closure the command supplies.
 
-use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::cache::{self, CredentialsEntry, RefreshTokenEntry, SecretStore};
 use crate::config::ProviderConfig;
 use crate::federation::{self, Effects, Outcome, Request};
 use crate::oidc;
+use crate::safe_file;
 use crate::sts::Credentials;
 
 /// What a caller allows and wants.
@@ -118,7 +118,7 @@ pub fn obtain(
     login: &mut dyn FnMut(&mut Effects<'_>) -> Result<Outcome, federation::Error>,
 ) -> Result<Obtained, Error> {
     let cfg = plan.cfg;
-    let duration = federation::resolve_duration(cfg, plan.req)?;
+    let duration = federation::preflight(cfg, plan.req, fx.sts_env)?;
     let requested_role = plan
         .req
         .role_arn
@@ -143,30 +143,13 @@ pub fn obtain(
         return Ok(hit);
     }
 
-    let wait_started = SystemTime::now();
-    let timeout = lock_timeout(cfg);
-    let guard = cache::lock_or_wait(
-        plan.locks_dir,
-        &cache::refresh_token_key(&cfg.name),
-        timeout,
-        &mut || (plan.on_wait)(timeout),
-    )?;
+    let lock = ProviderLock::take(cfg, plan.locks_dir, plan.on_wait)?;
     // Another process may have filled the cache while we waited.
     let now = time::OffsetDateTime::now_utc().max(fx.now);
     if let Some(hit) = cache_store.and_then(|s| cached(s, now)) {
         return Ok(hit);
     }
-    // Or its login failed (denied, abandoned): then every waiter would open
-    // a browser tab of its own, one after another. Fail with its reason.
-    let failure = guard.path().with_extension("failed");
-    if guard.waited()
-        && let Some(message) = failed_since(&failure, wait_started)
-    {
-        return Err(Error::OtherLoginFailed {
-            provider: cfg.name.clone(),
-            message,
-        });
-    }
+    lock.check_other_failure()?;
 
     let mut result = None;
     if plan.allow_refresh
@@ -179,7 +162,7 @@ pub fn obtain(
         None if plan.allow_login => match login(fx) {
             Ok(outcome) => (outcome, Source::Login),
             Err(e) => {
-                record_failure(&failure, &e.to_string());
+                lock.record_failure(&e.to_string());
                 return Err(e.into());
             }
         },
@@ -190,7 +173,7 @@ pub fn obtain(
             });
         }
     };
-    let _ = std::fs::remove_file(&failure);
+    lock.record_success();
     if let Some(store) = plan.store {
         if source == Source::Login {
             save_refresh_token(store, cfg, &outcome, fx);
@@ -309,23 +292,79 @@ pub fn store_refresh_token(
     cache::put_refresh_token(store, &cfg.name, &entry, now)
 }
 
+/// The per-provider lock that every login and renewal takes (the provider
+/// may rotate the refresh token), with a failure marker beside it: when a
+/// login fails, the callers that waited for it fail with its reason instead
+/// of each opening a browser tab of their own, one after another.
+pub struct ProviderLock {
+    provider: String,
+    guard: cache::KeyLock,
+    failure: PathBuf,
+    wait_started: SystemTime,
+}
+
+impl ProviderLock {
+    /// Take the lock of `cfg`'s provider, waiting at most [`lock_timeout`].
+    /// `on_wait` is called once, with that timeout, when another process's
+    /// login holds it.
+    pub fn take(
+        cfg: &ProviderConfig,
+        locks_dir: &Path,
+        on_wait: &dyn Fn(Duration),
+    ) -> Result<ProviderLock, Error> {
+        let wait_started = SystemTime::now();
+        let timeout = lock_timeout(cfg);
+        let guard = cache::lock_or_wait(
+            locks_dir,
+            &cache::refresh_token_key(&cfg.name),
+            timeout,
+            &mut || on_wait(timeout),
+        )?;
+        let failure = guard.path().with_extension("failed");
+        Ok(ProviderLock {
+            provider: cfg.name.clone(),
+            guard,
+            failure,
+            wait_started,
+        })
+    }
+
+    /// Another process held the lock, so the cache may have been filled.
+    pub fn waited(&self) -> bool {
+        self.guard.waited()
+    }
+
+    /// `Err` with its reason when the login we waited for failed.
+    pub fn check_other_failure(&self) -> Result<(), Error> {
+        if !self.waited() {
+            return Ok(());
+        }
+        match failed_since(&self.failure, self.wait_started) {
+            Some(message) => Err(Error::OtherLoginFailed {
+                provider: self.provider.clone(),
+                message,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Leave `message` (its first line) for the callers waiting.
+    pub fn record_failure(&self, message: &str) {
+        record_failure(&self.failure, message);
+    }
+
+    /// The login worked: no marker stays behind.
+    pub fn record_success(&self) {
+        let _ = std::fs::remove_file(&self.failure);
+    }
+}
+
 /// Leave the reason a login failed beside the lock, for the callers that
 /// were waiting for it. Messages carry no secrets (see `crate::secret`).
+/// Replaced atomically: never written through a link someone put there.
 fn record_failure(path: &Path, message: &str) {
-    // A fresh file each time: never write through a link someone put there,
-    // and never keep a wider mode.
-    let _ = std::fs::remove_file(path);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    if let Ok(mut f) = opts.open(path) {
-        let first_line = message.lines().next().unwrap_or("");
-        let _ = f.write_all(first_line.as_bytes());
-    }
+    let first_line = message.lines().next().unwrap_or("");
+    let _ = safe_file::write_atomic(path, first_line.as_bytes(), 0o600);
 }
 
 /// The recorded failure, if it happened at or after `since`.
@@ -334,7 +373,8 @@ fn failed_since(path: &Path, since: SystemTime) -> Option<String> {
     if modified < since {
         return None;
     }
-    let text = std::fs::read_to_string(path).ok()?;
+    let bytes = safe_file::read_capped(path, safe_file::caps::MARKER).ok()??;
+    let text = String::from_utf8_lossy(&bytes);
     let line: String = text
         .lines()
         .next()

@@ -23,6 +23,8 @@ echo "== cargo clippy"
 cargo clippy --all-targets --all-features --locked -- -D warnings
 echo "== cargo test (unit and hermetic tests)"
 cargo test --all-targets --locked
+echo "== the fuzz target builds on stable (its inputs are replayed by tests/cli/fuzz_replay.rs)"
+cargo check --manifest-path fuzz/Cargo.toml --locked --target-dir target
 echo "== end-to-end tests against the real peers"
 cargo test --locked --features e2e --test e2e
 

@@ -1,7 +1,6 @@
 //! The one error type of the AWS files layer.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Errors of the AWS files layer. Messages name the file (and line), the
 /// profile or key involved, and what to do next. Values are never included:
@@ -67,24 +66,10 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
-    /// Reading failed.
-    #[error("cannot read {}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
-    /// Writing (temp file, rename, directory) failed.
-    #[error("cannot write {}", path.display())]
-    Write {
-        /// The file or directory.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
+    /// Reading, locking or replacing the file failed, or it is not a
+    /// regular file of sane size.
+    #[error(transparent)]
+    File(#[from] crate::safe_file::Error),
     /// The target file is read-only; it is left unchanged.
     #[error(
         "{} is read-only (mode {mode:o}); it was left unchanged: make it writable (chmod u+w) or point the AWS_* file variable elsewhere",
@@ -95,27 +80,6 @@ pub enum Error {
         path: PathBuf,
         /// Its permission bits.
         mode: u32,
-    },
-    /// Opening or locking the sidecar lock file failed.
-    #[error("cannot lock {}", path.display())]
-    Lock {
-        /// The lock file.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
-    /// Another process held the lock for too long.
-    #[error(
-        "timed out after {}s waiting for the lock {}; another aws-cli-oidc may be stuck: end it, then retry",
-        waited.as_secs_f32(),
-        path.display()
-    )]
-    LockTimeout {
-        /// The lock file.
-        path: PathBuf,
-        /// How long we waited.
-        waited: Duration,
     },
     /// No home directory to put `.aws` in.
     #[error(

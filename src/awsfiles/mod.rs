@@ -8,20 +8,29 @@
 //! - [`location`]: `AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, `~/.aws`.
 //! - [`profiles`]: login credentials, `credential_process` stanzas, managed
 //!   profiles.
+//! - [`lint`]: what botocore would refuse, and keys shadowing our
+//!   `credential_process`, for `status`.
+//! - [`credential_process`]: our `credential_process` line, built and parsed
+//!   by one type.
 
+pub mod credential_process;
 pub mod document;
 mod error;
+#[doc(hidden)]
+pub mod invariants;
+pub mod lint;
 pub mod location;
 pub mod profiles;
 pub mod store;
 
+pub use credential_process::CredentialProcessSpec;
 pub use document::{Document, FileKind, Profiles, config_section};
 pub use error::Error;
 pub use location::{AwsPaths, FileEnv, Platform, locate};
 pub use profiles::{
     InstallOutcome, InstallRequest, LoginOutcome, LoginWrite, ManagedProfile, ManagedSource,
-    UninstallOutcome, credential_process_command, install_credential_process, is_our_command,
-    list_managed, read_profiles, uninstall_credential_process, write_login_credentials,
+    UninstallOutcome, install_credential_process, list_managed, managed_in,
+    uninstall_credential_process, write_login_credentials,
 };
 pub use store::{FileOutcome, StoreOptions, read_document, update};
 

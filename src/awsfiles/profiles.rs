@@ -8,7 +8,8 @@ use std::path::Path;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::document::{Document, FileKind, Profiles, check_profile_name};
+use super::credential_process::{CredentialProcessSpec, is_ours};
+use super::document::{Document, FileKind, check_profile_name};
 use super::error::Error;
 use super::location::{AwsPaths, Platform};
 use super::store::{FileOutcome, StoreOptions, read_document, update};
@@ -22,11 +23,9 @@ pub const MARKER_ROLE_ARN: &str = "x_aws_cli_oidc_role_arn";
 pub const MARKER_DURATION: &str = "x_aws_cli_oidc_duration";
 /// When the session token expires (RFC 3339, UTC).
 pub const EXPIRES_KEY: &str = "x_security_token_expires";
-/// The executable name we recognise in a `credential_process`.
-pub const EXE_NAME: &str = "aws-cli-oidc";
 
 /// Keys that make a credentials section hold credentials (static or ours).
-const CREDENTIAL_KEYS: [&str; 4] = [
+pub const CREDENTIAL_KEYS: [&str; 4] = [
     "aws_access_key_id",
     "aws_secret_access_key",
     "aws_session_token",
@@ -70,7 +69,7 @@ pub struct LoginOutcome {
 pub struct InstallRequest<'a> {
     /// The AWS profile (`default` allowed).
     pub profile: &'a str,
-    /// The full command line, from [`credential_process_command`].
+    /// The full command line, from [`CredentialProcessSpec::to_command_line`].
     pub command_line: &'a str,
     /// Also set `region`.
     pub region: Option<&'a str>,
@@ -122,8 +121,8 @@ pub enum ManagedSource {
     },
     /// A `credential_process` stanza of ours in the config file.
     CredentialProcess {
-        /// The command line.
-        command_line: String,
+        /// What the line asks for.
+        spec: CredentialProcessSpec,
     },
 }
 
@@ -194,83 +193,6 @@ pub fn write_login_credentials(
     })
 }
 
-/// Whether an argument is safe unquoted for both `sh -c` (what most SDKs
-/// run) and botocore's `shlex.split`.
-fn is_plain(arg: &str) -> bool {
-    !arg.is_empty()
-        && arg
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
-}
-
-/// Build a `credential_process` command line from our absolute executable
-/// path and its arguments. Arguments that need it are quoted so that no
-/// shell or splitter changes them: single quotes on Unix (no `~`, `$VAR` or
-/// backslash processing), double quotes on Windows (where `"` and `%` are
-/// refused, because `cmd.exe` expands `%VAR%` even inside quotes).
-pub fn credential_process_command(
-    exe: &Path,
-    args: &[&str],
-    platform: Platform,
-) -> Result<String, Error> {
-    let exe = exe.to_string_lossy();
-    let mut parts = Vec::with_capacity(args.len() + 1);
-    for arg in std::iter::once(exe.as_ref()).chain(args.iter().copied()) {
-        if arg.chars().any(char::is_control) {
-            return Err(Error::Unquotable {
-                arg: arg.to_string(),
-                reason: "it holds a control character",
-            });
-        }
-        let quoted = match platform {
-            Platform::Unix if is_plain(arg) => arg.to_string(),
-            Platform::Unix => format!("'{}'", arg.replace('\'', r#"'"'"'"#)),
-            Platform::Windows => {
-                if arg.contains(['"', '%']) {
-                    return Err(Error::Unquotable {
-                        arg: arg.to_string(),
-                        reason: "on Windows it cannot hold '\"' or '%'",
-                    });
-                }
-                if is_plain(&arg.replace('\\', "/")) {
-                    arg.to_string()
-                } else {
-                    // Backslashes before the closing quote would escape it.
-                    let trailing = arg.len() - arg.trim_end_matches('\\').len();
-                    format!("\"{arg}{}\"", "\\".repeat(trailing))
-                }
-            }
-        };
-        parts.push(quoted);
-    }
-    Ok(parts.join(" "))
-}
-
-/// The first word of a command line with its quotes removed, and the rest.
-fn split_first(cmd: &str) -> (String, &str) {
-    let cmd = cmd.trim_start();
-    let mut word = String::new();
-    let mut quote: Option<char> = None;
-    for (i, c) in cmd.char_indices() {
-        match (quote, c) {
-            (None, '\'' | '"') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, c) if c.is_whitespace() => return (word, &cmd[i..]),
-            (_, c) => word.push(c),
-        }
-    }
-    (word, "")
-}
-
-/// Whether a `credential_process` command line runs our `get-cred`.
-pub fn is_our_command(cmd: &str) -> bool {
-    let (exe, rest) = split_first(cmd);
-    let base = exe.rsplit(['/', '\\']).next().unwrap_or("");
-    let base = base.strip_suffix(".exe").unwrap_or(base);
-    let (sub, _) = split_first(rest);
-    base == EXE_NAME && sub == "get-cred"
-}
-
 /// Install `credential_process = <command line>` (and `region`) into the
 /// config file's profile. Refuses when static keys in the credentials file
 /// would shadow it, unless `force`, which removes them under the lock.
@@ -293,7 +215,7 @@ pub fn install_credential_process(
     let (config, ()) = update(&paths.config, opts, on_wait, |doc| {
         let section = doc.config_section_for(req.profile);
         if let Some(existing) = doc.get(&section, "credential_process")?
-            && !is_our_command(&existing)
+            && !is_ours(&existing)
             && !req.force
         {
             return Err(Error::ForeignCredentialProcess {
@@ -360,7 +282,7 @@ pub fn uninstall_credential_process(
         let Some(existing) = doc.get(&section, "credential_process")? else {
             return Ok((true, false));
         };
-        if !is_our_command(&existing) {
+        if !is_ours(&existing) {
             return Err(Error::ForeignCredentialProcess {
                 path: config_path.clone(),
                 profile: profile.to_string(),
@@ -388,14 +310,25 @@ pub fn uninstall_credential_process(
 /// (first) and config profiles whose `credential_process` is ours. Reads
 /// without locking (writers replace files atomically).
 pub fn list_managed(paths: &AwsPaths) -> Result<Vec<ManagedProfile>, Error> {
+    let credentials = read_document(&paths.credentials)?;
+    let config = read_document(&paths.config)?;
+    Ok(managed_in(credentials.as_ref(), config.as_ref()))
+}
+
+/// [`list_managed`] for documents already read; an unreadable one (see
+/// [`Document::profiles`]) contributes nothing.
+pub fn managed_in(
+    credentials: Option<&Document>,
+    config: Option<&Document>,
+) -> Vec<ManagedProfile> {
     let mut out = Vec::new();
-    if let Some(doc) = read_document(&paths.credentials)? {
-        for (name, props) in doc.profiles(FileKind::Credentials)?.profiles {
+    if let Some(profiles) = credentials.and_then(|d| d.profiles(FileKind::Credentials).ok()) {
+        for (name, props) in profiles.profiles {
             let Some(provider) = props.get(MARKER_PROVIDER) else {
                 continue;
             };
             out.push(ManagedProfile {
-                profile: name.clone(),
+                profile: name,
                 source: ManagedSource::Credentials {
                     provider: provider.clone(),
                     role_arn: props.get(MARKER_ROLE_ARN).cloned(),
@@ -407,47 +340,20 @@ pub fn list_managed(paths: &AwsPaths) -> Result<Vec<ManagedProfile>, Error> {
             });
         }
     }
-    if let Some(doc) = read_document(&paths.config)? {
-        for (name, props) in doc.profiles(FileKind::Config)?.profiles {
-            if let Some(cmd) = props.get("credential_process")
-                && is_our_command(cmd)
+    if let Some(profiles) = config.and_then(|d| d.profiles(FileKind::Config).ok()) {
+        for (name, props) in profiles.profiles {
+            if let Some(spec) = props
+                .get("credential_process")
+                .and_then(|cmd| CredentialProcessSpec::parse(cmd, Platform::current()))
             {
                 out.push(ManagedProfile {
                     profile: name,
-                    source: ManagedSource::CredentialProcess {
-                        command_line: cmd.clone(),
-                    },
+                    source: ManagedSource::CredentialProcess { spec },
                 });
             }
         }
     }
-    Ok(out)
-}
-
-/// The profiles an AWS SDK would see in the two files (a missing file reads
-/// as empty; the credentials file wins for a property set in both).
-pub fn read_profiles(paths: &AwsPaths) -> Result<Profiles, Error> {
-    let config = match read_document(&paths.config)? {
-        Some(doc) => doc
-            .profiles(FileKind::Config)
-            .map_err(|e| e.with_path(&paths.config))?,
-        None => Profiles::default(),
-    };
-    let credentials = match read_document(&paths.credentials)? {
-        Some(doc) => doc
-            .profiles(FileKind::Credentials)
-            .map_err(|e| e.with_path(&paths.credentials))?,
-        None => Profiles::default(),
-    };
-    Ok(Profiles::merge(config, credentials))
-}
-
-/// The section that holds `profile` in a document of the given kind.
-pub fn section_for(doc: &Document, kind: FileKind, profile: &str) -> String {
-    match kind {
-        FileKind::Config => doc.config_section_for(profile),
-        FileKind::Credentials => profile.to_string(),
-    }
+    out
 }
 
 /// What [`write_login_credentials_many`] did for one profile.
@@ -496,24 +402,59 @@ fn refuse_unmanaged(doc: &Document, profile: &str, force: bool, path: &Path) -> 
 /// Everything [`write_login_credentials`] would refuse, checked read-only
 /// before a login, so a refusal never costs a browser round trip: an invalid
 /// name, static keys without `force`, an unparsable or duplicated section,
-/// a read-only file.
-pub fn check_login_target(paths: &AwsPaths, profile: &str, force: bool) -> Result<(), Error> {
+/// a read-only file or directory. With `region` the config file is checked
+/// the same way, so the two files are written both or neither for any
+/// reason that can be known in advance.
+pub fn check_login_target(
+    paths: &AwsPaths,
+    profile: &str,
+    force: bool,
+    region: Option<&str>,
+) -> Result<(), Error> {
     check_profile_name(profile)?;
     let path = &paths.credentials;
     if let Some(doc) = read_document(path)? {
         refuse_unmanaged(&doc, profile, force, path).map_err(|e| e.with_path(path))?;
+        // Finds a duplicated section of the profile before the login.
+        doc.properties(profile).map_err(|e| e.with_path(path))?;
     }
+    check_writable(path)?;
+    if let Some(region) = region {
+        let path = &paths.config;
+        super::document::check_value("region", region)?;
+        if let Some(doc) = read_document(path)? {
+            doc.properties(&doc.config_section_for(profile))
+                .map_err(|e| e.with_path(path))?;
+        }
+        check_writable(path)?;
+    }
+    Ok(())
+}
+
+/// The file can be replaced: it is not read-only, or it is missing and its
+/// nearest existing directory is not read-only.
+fn check_writable(path: &Path) -> Result<(), Error> {
     #[cfg(unix)]
-    if let Ok(meta) = std::fs::metadata(path) {
+    {
         use std::os::unix::fs::PermissionsExt;
-        let mode = meta.permissions().mode() & 0o7777;
-        if mode & 0o200 == 0 {
-            return Err(Error::ReadOnly {
-                path: path.clone(),
-                mode,
-            });
+        let target = super::store::resolve_symlinks(path)?;
+        let existing = target
+            .ancestors()
+            .find(|p| !p.as_os_str().is_empty() && std::fs::metadata(p).is_ok());
+        if let Some(existing) = existing
+            && let Ok(meta) = std::fs::metadata(existing)
+        {
+            let mode = meta.permissions().mode() & 0o7777;
+            if mode & 0o200 == 0 {
+                return Err(Error::ReadOnly {
+                    path: existing.to_path_buf(),
+                    mode,
+                });
+            }
         }
     }
+    #[cfg(not(unix))]
+    let _ = path;
     Ok(())
 }
 
@@ -627,43 +568,6 @@ pub fn write_login_credentials_many(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn command_line_quotes_spaces_and_never_expands() {
-        let cmd = credential_process_command(
-            Path::new("/opt/my tools/aws-cli-oidc"),
-            &["get-cred", "--profile", "dev", "$HOME", "~x"],
-            Platform::Unix,
-        )
-        .unwrap();
-        assert_eq!(
-            cmd,
-            "'/opt/my tools/aws-cli-oidc' get-cred --profile dev '$HOME' '~x'"
-        );
-        assert!(is_our_command(&cmd));
-        let win = credential_process_command(
-            Path::new(r"C:\Program Files\aws-cli-oidc\aws-cli-oidc.exe"),
-            &["get-cred", r"C:\my dir\"],
-            Platform::Windows,
-        )
-        .unwrap();
-        assert_eq!(
-            win,
-            r#""C:\Program Files\aws-cli-oidc\aws-cli-oidc.exe" get-cred "C:\my dir\\""#
-        );
-        assert!(is_our_command(&win));
-        assert!(
-            credential_process_command(Path::new("a"), &["%PATH%"], Platform::Windows).is_err()
-        );
-    }
-
-    #[test]
-    fn foreign_commands_are_not_ours() {
-        assert!(!is_our_command("/usr/bin/aws-vault exec dev --json"));
-        assert!(!is_our_command("aws-cli-oidc-helper get-cred"));
-        assert!(!is_our_command("aws-cli-oidc login"));
-        assert!(is_our_command("/usr/local/bin/aws-cli-oidc get-cred -p x"));
-    }
 
     #[test]
     fn expiry_is_utc_z() {

@@ -16,13 +16,13 @@
 //! writer start with a dot and end in `.tmpXXXXXX`, so no reader mistakes
 //! them for data; the next writer deletes them while it holds the lock.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{ErrorKind, Write};
+use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::document::{Document, redact_lines};
 use super::error::Error;
+use crate::safe_file;
 
 /// How an update behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,27 +60,7 @@ pub struct FileOutcome {
 /// Follow symlinks (also dangling ones) to the file that really gets
 /// written.
 pub fn resolve_symlinks(path: &Path) -> Result<PathBuf, Error> {
-    let mut p = path.to_path_buf();
-    for _ in 0..40 {
-        match fs::symlink_metadata(&p) {
-            Ok(m) if m.file_type().is_symlink() => {
-                let target = fs::read_link(&p).map_err(|source| Error::Read {
-                    path: p.clone(),
-                    source,
-                })?;
-                p = if target.is_absolute() {
-                    target
-                } else {
-                    p.parent().unwrap_or(Path::new(".")).join(target)
-                };
-            }
-            _ => return Ok(p),
-        }
-    }
-    Err(Error::Read {
-        path: path.to_path_buf(),
-        source: std::io::Error::other("too many levels of symbolic links"),
-    })
+    Ok(safe_file::resolve_symlinks(path)?)
 }
 
 /// Read and parse a file; `None` when it does not exist. The text must follow
@@ -96,106 +76,31 @@ pub fn read_document(path: &Path) -> Result<Option<Document>, Error> {
 }
 
 fn read_text(path: &Path) -> Result<Option<String>, Error> {
-    match fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes)
-            .map(Some)
-            .map_err(|_| Error::NotUtf8 {
+    safe_file::read_capped(path, safe_file::caps::AWS_FILE)?
+        .map(|bytes| {
+            String::from_utf8(bytes).map_err(|_| Error::NotUtf8 {
                 path: path.to_path_buf(),
-            }),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Read {
-            path: path.to_path_buf(),
-            source,
-        }),
-    }
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "aws".to_string())
+            })
+        })
+        .transpose()
 }
 
 /// The sidecar lock file of a target: `credentials` → `credentials.lock`.
 pub fn lock_path(target: &Path) -> PathBuf {
-    target.with_file_name(format!("{}.lock", file_name(target)))
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "aws".to_string());
+    target.with_file_name(format!("{name}.lock"))
 }
 
-/// A held exclusive lock; released when dropped (and by the OS when the
-/// process dies).
-struct LockGuard {
-    _file: File,
-}
-
-fn lock(
-    path: &Path,
-    timeout: Duration,
-    on_wait: &mut dyn FnMut(&Path),
-) -> Result<(LockGuard, bool), Error> {
-    let lock_err = |source| Error::Lock {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut opts = OpenOptions::new();
-    opts.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let file = opts.open(path).map_err(lock_err)?;
-    let start = Instant::now();
-    let mut waited = false;
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Ok((LockGuard { _file: file }, waited)),
-            Err(fs::TryLockError::WouldBlock) => {
-                if !waited {
-                    waited = true;
-                    on_wait(path);
-                }
-                if start.elapsed() >= timeout {
-                    return Err(Error::LockTimeout {
-                        path: path.to_path_buf(),
-                        waited: start.elapsed(),
-                    });
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            Err(fs::TryLockError::Error(e)) => return Err(lock_err(e)),
-        }
-    }
-}
-
-/// Create the directory (mode 0700, as `~/.aws` should be) when missing.
+/// Create the directory (mode 0700, as `~/.aws` should be) when missing. An
+/// existing one is the user's and other tools', and is left as it is.
 fn ensure_dir(dir: &Path) -> Result<(), Error> {
     if dir.as_os_str().is_empty() || dir.is_dir() {
         return Ok(());
     }
-    let mut b = fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir).map_err(|source| Error::Write {
-        path: dir.to_path_buf(),
-        source,
-    })
-}
-
-/// Delete temp files a killed writer left. Only called under the lock, when
-/// no other writer of ours can be using one.
-fn sweep_temp_files(dir: &Path, name: &str) {
-    let prefix = format!(".{name}.tmp");
-    if let Ok(rd) = fs::read_dir(dir) {
-        for e in rd.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = fs::remove_file(e.path());
-            }
-        }
-    }
+    Ok(safe_file::private_dir(dir)?)
 }
 
 #[cfg(unix)]
@@ -213,50 +118,6 @@ fn existing_mode(meta: &fs::Metadata) -> u32 {
     }
 }
 
-/// Write `text` to a temp file beside `target`, then rename it over.
-fn write_atomic(target: &Path, text: &str, mode: u32) -> Result<(), Error> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let werr = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| Error::Write { path, source }
-    };
-    let prefix = format!(".{}.tmp", file_name(target));
-    let mut b = tempfile::Builder::new();
-    b.prefix(&prefix).suffix("").rand_bytes(6);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        b.permissions(fs::Permissions::from_mode(mode));
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    let mut tmp = b.tempfile_in(dir).map_err(werr(dir))?;
-    #[cfg(unix)]
-    {
-        // The umask may have narrowed the mode further; set it exactly.
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(mode))
-            .map_err(werr(tmp.path()))?;
-    }
-    tmp.write_all(text.as_bytes()).map_err(werr(target))?;
-    tmp.as_file().sync_all().map_err(werr(target))?;
-    tmp.persist(target).map_err(|e| Error::Write {
-        path: target.to_path_buf(),
-        source: e.error,
-    })?;
-    #[cfg(unix)]
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(werr(dir))?;
-    Ok(())
-}
-
 /// Lock, read, edit, and atomically write one file. `edit` gets the parsed
 /// document (empty when the file is missing); `on_wait` is called once with
 /// the lock file's path if another process holds the lock.
@@ -267,23 +128,17 @@ pub fn update<T>(
     edit: impl FnOnce(&mut Document) -> Result<T, Error>,
 ) -> Result<(FileOutcome, T), Error> {
     let target = resolve_symlinks(path)?;
-    let dir = target.parent().unwrap_or(Path::new("")).to_path_buf();
     let mut guard = None;
-    let mut waited = false;
     if !opts.dry_run {
-        ensure_dir(&dir)?;
-        let (g, w) = lock(&lock_path(&target), opts.lock_timeout, on_wait)?;
-        guard = Some(g);
-        waited = w;
-        sweep_temp_files(
-            if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                &dir
-            },
-            &file_name(&target),
-        );
+        ensure_dir(target.parent().unwrap_or(Path::new("")))?;
+        guard = Some(safe_file::lock(
+            &lock_path(&target),
+            opts.lock_timeout,
+            on_wait,
+        )?);
+        safe_file::sweep_temp_files(&target);
     }
+    let waited = guard.as_ref().is_some_and(|g| g.waited());
     let original = read_text(&target)?;
     let mut doc = match &original {
         Some(text) => {
@@ -325,7 +180,7 @@ pub fn update<T>(
         }
         Err(_) => 0o600,
     };
-    write_atomic(&target, &rendered, mode)?;
+    safe_file::write_atomic(&target, rendered.as_bytes(), mode)?;
     drop(guard);
     Ok((outcome, value))
 }

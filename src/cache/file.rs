@@ -1,15 +1,11 @@
 //! The file backend: one file per entry, `<dir>/<key>.json`, mode 0600 in a
 //! 0700 directory, replaced atomically.
 
-use std::fs::File;
-use std::io::{ErrorKind, Read, Write};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use super::{Error, SecretStore, StoreKind, check_key, ensure_private_dir};
-
-/// Largest entry file read. Our entries are a few KiB; anything bigger is not
-/// ours, and the hot path should not read it.
-const MAX_FILE_BYTES: u64 = 64 * 1024;
+use super::{Error, SecretStore, StoreKind, check_key};
+use crate::safe_file;
 
 /// Secrets as files under one directory (normally `<config dir>/cache`).
 /// Opening is free: nothing touches the disk until the first operation.
@@ -53,35 +49,16 @@ impl SecretStore for FileStore {
 
     fn get(&self, key: &str) -> Result<Option<String>, Error> {
         let path = self.path_of(key)?;
-        let file = match File::open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(Error::Io {
-                    action: "read cache entry",
-                    path,
-                    source,
-                });
-            }
-        };
-        let mut bytes = Vec::with_capacity(4096);
-        if let Err(source) = file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
-            return Err(Error::Io {
-                action: "read cache entry",
-                path,
-                source,
-            });
-        }
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Ok(None);
-        }
-        Ok(String::from_utf8(bytes).ok())
+        // Our entries are a few KiB; a larger file, a FIFO or a device is
+        // not ours, and the hot path must not read or wait on it.
+        let bytes = safe_file::read_capped(&path, safe_file::caps::CACHE_ENTRY)?;
+        Ok(bytes.and_then(|b| String::from_utf8(b).ok()))
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), Error> {
         let path = self.path_of(key)?;
-        ensure_private_dir(&self.dir)?;
-        write_atomic(&self.dir, &path, value.as_bytes())
+        safe_file::private_dir(&self.dir)?;
+        Ok(safe_file::write_atomic(&path, value.as_bytes(), 0o600)?)
     }
 
     fn delete(&self, key: &str) -> Result<bool, Error> {
@@ -124,43 +101,11 @@ impl SecretStore for FileStore {
     }
 }
 
-/// Write `bytes` to a new 0600 temp file in `dir`, then rename it over
-/// `path`, so readers see the old or the new value, never a torn one.
-pub(crate) fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        action: "write cache entry",
-        path: path.to_path_buf(),
-        source,
-    };
-    // tempfile creates the file 0600 on Unix; the rename then replaces
-    // whatever mode the old file had.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    // Without the sync a crash could leave an empty file behind the rename;
-    // that would read as a miss, but losing a refresh token means a new login.
-    tmp.as_file().sync_all().map_err(io)?;
-    let mut attempt = 0;
-    loop {
-        match tmp.persist(path) {
-            Ok(_) => return Ok(()),
-            // Windows refuses the rename while another process has the target
-            // open (a concurrent reader); that lasts microseconds.
-            Err(e) if e.error.kind() == ErrorKind::PermissionDenied && attempt < 5 => {
-                attempt += 1;
-                tmp = e.file;
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            Err(e) => return Err(io(e.error)),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::File;
+    use std::io::Read;
 
     fn store() -> (tempfile::TempDir, FileStore) {
         let tmp = tempfile::tempdir().unwrap();
@@ -252,9 +197,11 @@ mod tests {
         let path = s.path_of("refresh.dev").unwrap();
         std::fs::write(&path, b"\xff\xfe not utf-8").unwrap();
         assert_eq!(s.get("refresh.dev").unwrap(), None);
-        std::fs::write(&path, vec![b'a'; MAX_FILE_BYTES as usize + 1]).unwrap();
-        assert_eq!(s.get("refresh.dev").unwrap(), None);
-        std::fs::write(&path, vec![b'a'; MAX_FILE_BYTES as usize]).unwrap();
+        let cap = safe_file::caps::CACHE_ENTRY as usize;
+        std::fs::write(&path, vec![b'a'; cap + 1]).unwrap();
+        let err = s.get("refresh.dev").unwrap_err();
+        assert!(err.to_string().contains("refresh.dev.json"), "{err}");
+        std::fs::write(&path, vec![b'a'; cap]).unwrap();
         assert_eq!(s.get("refresh.dev").unwrap().map(|v| v.len()), Some(65536));
     }
 
@@ -279,7 +226,10 @@ mod tests {
         std::fs::write(tmp.path().join("cache"), "not a dir").unwrap();
         let err = s.set("refresh.dev", "v").unwrap_err();
         assert!(err.to_string().contains("cache"), "{err}");
-        assert!(matches!(err, Error::Io { .. }));
+        assert!(matches!(
+            err,
+            Error::File(safe_file::Error::NotADirectory { .. })
+        ));
     }
 
     /// Prints the cost of a cache hit's read (open, read, UTF-8 check) for

@@ -9,8 +9,8 @@
 //! formats and their keys ([`credentials_key`], [`refresh_token_key`]), the
 //! index that lets [`clear`] find entries in a keyring that cannot list, the
 //! freshness rule ([`is_fresh`]) and a per-key inter-process lock ([`lock`]).
-//! It leaves policy (when to look up, when to log in, what to print) to the
-//! commands; it never prints and returns notices as values.
+//! It leaves policy (when to look up, when to log in) to [`crate::session`]
+//! and printing to the commands; it returns notices as values.
 //!
 //! Layout inside the config directory:
 //! - `cache/<key>.json`: file-store entries; `cache/.store`: the remembered
@@ -18,46 +18,11 @@
 //! - `locks/<key>.lock`: lock files, separate from the entries because an
 //!   atomic replace swaps the entry's inode, which would drop a lock held on it.
 //!
-//! A `get-cred -s` hit and miss, as the command might compose them:
-//!
-//! ```no_run
-//! # fn fetch() -> aws_cli_oidc::sts::Credentials { unimplemented!() }
-//! # fn main() -> Result<(), aws_cli_oidc::cache::Error> {
-//! use aws_cli_oidc::cache::{self, StoreChoice};
-//! # let (config_dir, provider, role, duration) = (std::path::Path::new("/c"), "dev", "arn:aws:iam::1:role/r", 3600);
-//! # let (secret_store, margin_minutes) = (None::<StoreChoice>, None::<u32>);
-//! let now = time::OffsetDateTime::now_utc();
-//! let margin = cache::refresh_margin(margin_minutes, duration);
-//! let opened = cache::open_store(
-//!     secret_store.unwrap_or_default(),
-//!     config_dir,
-//!     cache::DEFAULT_PROBE_TIMEOUT,
-//! )?;
-//! // print opened.notice, if any, on stderr
-//! let store = opened.store.as_ref();
-//! let key = cache::credentials_key(provider, role, duration);
-//! let hit = |store| -> Result<_, cache::Error> {
-//!     Ok(cache::get_credentials(store, &key, role)?
-//!         .filter(|c| cache::is_fresh(c.expiration, now, margin)))
-//! };
-//! let creds = match hit(store)? {
-//!     Some(c) => c,
-//!     None => {
-//!         let guard = cache::lock(&cache::locks_dir(config_dir), &key, std::time::Duration::from_secs(330))?;
-//!         match if guard.waited() { hit(store)? } else { None } {
-//!             Some(c) => c,
-//!             None => {
-//!                 let c = fetch(); // refresh token or login, then STS
-//!                 cache::put_credentials(store, &key, role, &c, now)?;
-//!                 c
-//!             }
-//!         }
-//!     }
-//! };
-//! # let _ = creds;
-//! # Ok(())
-//! # }
-//! ```
+//! The policy that composes these pieces (a cache hit; else the provider's
+//! lock, a second look, a silent refresh, a login) is
+//! [`crate::session::obtain`]. It locks per provider, not per credentials
+//! key: every role of a provider shares one refresh token, which the
+//! provider may rotate on each use.
 
 mod entries;
 mod file;
@@ -143,6 +108,10 @@ pub fn locks_dir(config_dir: &Path) -> PathBuf {
 /// Errors of the cache layer.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// A cache file is not what it should be (a FIFO, a link where a lock
+    /// belongs, too large) or could not be created or replaced.
+    #[error(transparent)]
+    File(#[from] crate::safe_file::Error),
     /// A file or directory of the cache could not be read or written.
     #[error("cannot {action} {}; check its owner and permissions", path.display())]
     Io {
@@ -284,50 +253,6 @@ pub(crate) fn check_key(key: &str) -> Result<(), Error> {
     }
 }
 
-/// Create `dir` (and missing parents) with mode 0700; if it exists with
-/// group or other bits set, remove them. Never widens.
-pub(crate) fn ensure_private_dir(dir: &Path) -> Result<(), Error> {
-    let io = |source| Error::Io {
-        action: "create directory",
-        path: dir.to_path_buf(),
-        source,
-    };
-    match std::fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let mode = meta.permissions().mode();
-                if mode & 0o077 != 0 {
-                    // Best effort: on filesystems without Unix modes (a
-                    // Windows drive under WSL) chmod fails or does nothing,
-                    // and refusing to work there would help nobody.
-                    let _ = std::fs::set_permissions(
-                        dir,
-                        std::fs::Permissions::from_mode(mode & 0o700),
-                    );
-                }
-            }
-            Ok(())
-        }
-        Ok(_) => Err(io(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            "exists and is not a directory",
-        ))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::DirBuilderExt;
-                builder.mode(0o700);
-            }
-            builder.create(dir).map_err(io)
-        }
-        Err(e) => Err(io(e)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,26 +283,5 @@ mod tests {
         assert!(!debug.contains("83, 69, 67"), "{debug}");
         assert!(!debug.contains("SECRETTOKEN"), "{debug}");
         assert!(e.to_string().contains("secret_store: file"));
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn ensure_private_dir_creates_0700_and_tightens_wider_modes() {
-        use std::os::unix::fs::PermissionsExt;
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("a/cache");
-        ensure_private_dir(&dir).unwrap();
-        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o700);
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-        ensure_private_dir(&dir).unwrap();
-        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o700);
-        // Narrower than 0700 stays as it is.
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o500)).unwrap();
-        ensure_private_dir(&dir).unwrap();
-        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o500);
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
     }
 }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use aws_cli_oidc::awsfiles::StoreOptions;
 use aws_cli_oidc::awsfiles::document::check_profile_name;
 use aws_cli_oidc::awsfiles::profiles::{LoginWrite, format_expiry, write_login_credentials_many};
@@ -133,16 +133,27 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
         now: time::OffsetDateTime::now_utc(),
     };
 
-    // The same per-provider lock as every other login and renewal: the
-    // provider may rotate the refresh token we are about to store.
-    let locks = cache::locks_dir(&config_dir);
-    let guard = cache::lock(
-        &locks,
-        &cache::refresh_token_key(&cfg.name),
-        session::lock_timeout(&cfg),
-    )?;
-    let all = federation::login_all_roles(&cfg, &req, &mut fx)
-        .with_context(|| format!("login to provider {:?} for all roles", cfg.name))?;
+    // The same per-provider lock, with the same failure marker, as every
+    // other login and renewal: the provider may rotate the refresh token we
+    // are about to store.
+    let on_wait = |left: std::time::Duration| {
+        ctx.ui.warn(&format!(
+            "waiting for another aws-cli-oidc login for provider {:?} to finish (up to {}s)",
+            cfg.name,
+            left.as_secs()
+        ));
+    };
+    let lock = session::ProviderLock::take(&cfg, &cache::locks_dir(&config_dir), &on_wait)?;
+    lock.check_other_failure()?;
+    let all = match federation::login_all_roles(&cfg, &req, &mut fx) {
+        Ok(all) => all,
+        Err(e) => {
+            lock.record_failure(&e.to_string());
+            return Err(anyhow::Error::new(e)
+                .context(format!("login to provider {:?} for all roles", cfg.name)));
+        }
+    };
+    lock.record_success();
     if let (Some(opened), Some(token)) = (&opened, &all.refresh_token)
         && let Err(e) = session::store_refresh_token(
             opened.store.as_ref(),
@@ -155,7 +166,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     {
         ui.warn(&format!("could not store the refresh token: {e}"));
     }
-    drop(guard);
+    drop(lock);
 
     let mut failed = 0usize;
     let mut names: BTreeMap<String, String> = BTreeMap::new();

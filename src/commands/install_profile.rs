@@ -5,10 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use aws_cli_oidc::awsfiles::profiles::{
-    InstallRequest, credential_process_command, install_credential_process,
-    uninstall_credential_process,
+    InstallRequest, install_credential_process, uninstall_credential_process,
 };
-use aws_cli_oidc::awsfiles::{FileOutcome, Platform, StoreOptions};
+use aws_cli_oidc::awsfiles::{CredentialProcessSpec, FileOutcome, Platform, StoreOptions};
 use aws_cli_oidc::config::FederationType;
 
 use super::Ctx;
@@ -34,16 +33,13 @@ pub fn install(ctx: &Ctx, args: InstallProfileArgs) -> Result<ExitCode> {
     let exe = std::env::current_exe()
         .and_then(|p| p.canonicalize())
         .context("cannot find the path of this executable for credential_process")?;
-    let duration = args.target.max_duration.map(|d| d.to_string());
-    let mut cmd_args = vec!["get-cred", "-p", cfg.name.as_str()];
-    if let Some(role) = role.as_deref() {
-        cmd_args.extend(["-r", role]);
-    }
-    cmd_args.extend(["-j", "-s"]);
-    if let Some(d) = duration.as_deref() {
-        cmd_args.extend(["-d", d]);
-    }
-    let command_line = credential_process_command(&exe, &cmd_args, Platform::current())?;
+    let mut spec = CredentialProcessSpec::new(exe, cfg.name.as_str());
+    spec.role_arn = role;
+    spec.duration = args.target.max_duration;
+    // The SDK runs the line with its own environment: a config directory
+    // chosen by --config-dir or AWS_CLI_OIDC_CONFIG must travel in it.
+    spec.config_dir = ctx.non_default_config_dir()?;
+    let command_line = spec.to_command_line(Platform::current())?;
     let paths = ctx.aws_paths()?;
     let req = InstallRequest {
         profile: &args.profile,

@@ -19,10 +19,10 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
         return Err(super::UsageError("pass --profile NAME (or --all-roles)".into()).into());
     };
     // Everything the write would refuse is checked first, so a refusal
-    // never costs a browser round trip.
+    // never costs a browser round trip (--region was checked while parsing).
     let cfg = ctx.provider(&args.target)?;
     let paths = ctx.aws_paths()?;
-    check_login_target(&paths, profile, args.force)?;
+    check_login_target(&paths, profile, args.force, args.region.as_deref())?;
     // An explicit login always goes to the browser; it stores the refresh
     // token so `refresh` can renew this profile later.
     let want = Want {

@@ -25,7 +25,7 @@ use aws_cli_oidc::cache::{DEFAULT_PROBE_TIMEOUT, Opened, open_store};
 use aws_cli_oidc::config::{ConfigFile, ProviderConfig};
 use aws_cli_oidc::federation::{self, Effects};
 use aws_cli_oidc::http::client::NetworkSettings;
-use aws_cli_oidc::oidc::headless::{self, BrowserEnv, Os};
+use aws_cli_oidc::oidc::headless::{self, BrowserEnv, LoginFlow, LoginSituation, Os, login_flow};
 use aws_cli_oidc::session::{self, Obtained, Plan, Source};
 use aws_cli_oidc::sts::EndpointEnv;
 
@@ -164,6 +164,23 @@ impl Ctx<'_> {
             .context("cannot find the config directory: set HOME or AWS_CLI_OIDC_CONFIG, or pass --config-dir")
     }
 
+    /// The config directory as an absolute path when it is not the default
+    /// `~/.aws-cli-oidc` (`None` when it is).
+    fn non_default_config_dir(&self) -> Result<Option<PathBuf>> {
+        let dir = self.config_dir()?;
+        let default = aws_cli_oidc::config::config_dir(None, None, self.env.home.as_deref());
+        if default.as_deref() == Some(dir.as_path()) {
+            return Ok(None);
+        }
+        let absolute = std::path::absolute(&dir).with_context(|| {
+            format!(
+                "cannot make the config directory {} absolute",
+                dir.display()
+            )
+        })?;
+        Ok(Some(absolute))
+    }
+
     /// The AWS config and credentials files, located as the AWS CLI does.
     fn aws_paths(&self) -> Result<AwsPaths> {
         Ok(location::locate(&self.env.files, Platform::current())?)
@@ -296,7 +313,13 @@ impl Ctx<'_> {
             duration: target.max_duration,
         };
         let ui = &self.ui;
-        let browser_usable = headless::browser_usable(&self.env.browser, Os::current());
+        let situation = LoginSituation {
+            browser_usable: headless::browser_usable(&self.env.browser, Os::current()),
+            terminal: ui::has_terminal(),
+            device_flag: flow.device,
+            no_browser_flag: flow.no_browser,
+            stderr_captured: want.login_needs_browser_or_terminal,
+        };
 
         // The spinner stops before anything else is printed or asked.
         let spinner: RefCell<Option<Spinner>> = RefCell::new(None);
@@ -351,35 +374,29 @@ impl Ctx<'_> {
             locks_dir: &locks,
             use_cached_credentials: want.use_cache,
             allow_refresh: want.allow_refresh,
-            allow_login: want.allow_login
-                && (!want.login_needs_browser_or_terminal
-                    || flow.no_browser
-                    || browser_usable
-                    || ui::has_terminal()),
+            allow_login: want.allow_login && login_flow(&situation, true) != LoginFlow::Refuse,
             login_hint: want.login_hint.clone(),
             on_wait: &on_wait,
         };
-        // The device login (RFC 8628) is used with --device, or when no
-        // browser can be used here (SSH, a container, no display) and the
-        // provider offers it; --no-browser keeps the loopback login (for a
-        // fixed loopback_port forwarded with `ssh -L`).
+        // The flow is chosen by headless::login_flow once discovery says
+        // whether the provider offers the device grant.
         let mut login = |fx: &mut Effects<'_>| {
             ui.debug(&format!(
                 "provider {:?}: discovering {}",
                 cfg.name, cfg.metadata_url
             ));
             let metadata = aws_cli_oidc::oidc::discover(fx.idp_http, &cfg.metadata_url)?;
-            let auto_device = !browser_usable
-                && !flow.no_browser
-                && metadata.device_authorization_endpoint.is_some();
-            if !(flow.device || auto_device) {
+            let offers_device = metadata.device_authorization_endpoint.is_some();
+            let LoginFlow::Device {
+                open_page,
+                automatic,
+            } = login_flow(&situation, offers_device)
+            else {
                 return federation::login_with_metadata(cfg, &req, &metadata, fx);
-            }
-            if auto_device {
+            };
+            if automatic {
                 ui.info("no browser can be used here (SSH session, container or no display); logging in with a device code instead (--no-browser keeps the browser login)");
             }
-            // Like gh: with --device and a browser at hand, open the page too.
-            let open_page = flow.device && browser_usable && !flow.no_browser;
             let mut on_prompt = |prompt: &DevicePrompt| {
                 spinner::announce(&prompt.to_string());
                 if open_page && let Err(e) = aws_cli_oidc::oidc::open_browser(prompt.browser_url())

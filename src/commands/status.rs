@@ -18,9 +18,8 @@ use std::time::Duration;
 use anyhow::Result;
 use aws_cli_oidc::awsfiles::AwsPaths;
 use aws_cli_oidc::awsfiles::document::{Document, FileKind};
-use aws_cli_oidc::awsfiles::profiles::{
-    EXPIRES_KEY, MARKER_PROVIDER, MARKER_ROLE_ARN, is_our_command,
-};
+use aws_cli_oidc::awsfiles::lint::{botocore_problems, shadowed_profiles};
+use aws_cli_oidc::awsfiles::{ManagedSource, managed_in};
 use aws_cli_oidc::cache::{
     self, CredentialsEntry, FileStore, INDEX_KEY, RefreshTokenEntry, SecretStore, StoreChoice,
     StoreKind,
@@ -36,14 +35,6 @@ use aws_cli_oidc::cli::StatusArgs;
 /// How long `status` lets the keyring answer: it is a quick look, and a
 /// keyring that needs longer is reported as not answering.
 const KEYRING_PROBE_TIMEOUT: Duration = Duration::from_millis(1500);
-
-/// Keys of the credentials file that hold credentials (static or ours).
-const CREDENTIAL_KEYS: [&str; 4] = [
-    "aws_access_key_id",
-    "aws_secret_access_key",
-    "aws_session_token",
-    "aws_security_token",
-];
 
 /// The version of the `--json` document; bumped only on incompatible changes.
 const JSON_VERSION: u32 = 1;
@@ -156,9 +147,13 @@ pub struct ProfileRow {
     /// For a `credential_process` profile: the cache entry its `get-cred -s`
     /// reads, when one is cached.
     pub cache_key: Option<String>,
-    /// `-d` of a `credential_process` command line.
-    #[serde(skip)]
-    duration: Option<u32>,
+    /// The session duration: `-d` of the login or of the command line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u32>,
+    /// `--config-dir` of a `credential_process` command line, when it
+    /// points away from the default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_dir: Option<PathBuf>,
 }
 
 /// The stores.
@@ -496,118 +491,6 @@ fn read_aws_file(path: &Path, kind: FileKind, warnings: &mut Vec<Warning>) -> Op
     }
 }
 
-/// What makes botocore's configparser (strict mode) refuse a file that the
-/// line syntax allows: a section header twice (compared exactly, as
-/// configparser does) or a key twice in one section (compared ignoring case).
-pub fn botocore_problems(text: &str) -> Vec<String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut sections: Vec<(String, Vec<usize>)> = Vec::new();
-    let mut keys: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    let mut dup_keys: Vec<(String, String, Vec<usize>)> = Vec::new();
-    let mut current: Option<String> = None;
-    let mut flush = |current: &Option<String>, keys: &mut BTreeMap<String, Vec<usize>>| {
-        if let Some(section) = current {
-            for (key, lines) in std::mem::take(keys) {
-                if lines.len() > 1 {
-                    dup_keys.push((section.clone(), key, lines));
-                }
-            }
-        }
-        keys.clear();
-    };
-    let mut have_option = false;
-    for (i, raw) in text.split('\n').enumerate() {
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let stripped = line.trim();
-        if stripped.is_empty() || stripped.starts_with(['#', ';']) {
-            continue;
-        }
-        if line.starts_with([' ', '\t']) && have_option {
-            continue;
-        }
-        if let Some(rest) = stripped.strip_prefix('[')
-            && let Some(end) = rest.rfind(']')
-        {
-            flush(&current, &mut keys);
-            let header = rest.get(..end).unwrap_or("").to_string();
-            match sections.iter_mut().find(|(h, _)| *h == header) {
-                Some((_, lines)) => lines.push(i + 1),
-                None => sections.push((header.clone(), vec![i + 1])),
-            }
-            current = Some(header);
-            have_option = false;
-            continue;
-        }
-        let end = stripped.find(['=', ':']).unwrap_or(stripped.len());
-        let key = stripped.get(..end).unwrap_or("").trim().to_lowercase();
-        keys.entry(key).or_default().push(i + 1);
-        have_option = true;
-    }
-    flush(&current, &mut keys);
-    let lines = |l: &[usize]| {
-        l.iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut out: Vec<String> = sections
-        .iter()
-        .filter(|(_, l)| l.len() > 1)
-        .map(|(h, l)| format!("section [{h}] appears more than once (lines {})", lines(l)))
-        .collect();
-    out.extend(dup_keys.iter().map(|(s, k, l)| {
-        format!(
-            "key {k:?} appears more than once in section [{s}] (lines {})",
-            lines(l)
-        )
-    }));
-    out
-}
-
-/// The value of `-p`/`--provider` in a `get-cred` command line.
-fn provider_in_command(cmd: &str) -> Option<String> {
-    let words: Vec<&str> = cmd.split_whitespace().collect();
-    words.iter().enumerate().find_map(|(i, w)| {
-        let w = w.trim_matches(['\'', '"']);
-        if let Some(v) = w.strip_prefix("--provider=") {
-            return Some(v.to_string());
-        }
-        (w == "-p" || w == "--provider")
-            .then(|| {
-                words
-                    .get(i + 1)
-                    .map(|v| v.trim_matches(['\'', '"']).to_string())
-            })
-            .flatten()
-    })
-}
-
-fn role_in_command(cmd: &str) -> Option<String> {
-    let words: Vec<&str> = cmd.split_whitespace().collect();
-    words.iter().enumerate().find_map(|(i, w)| {
-        (*w == "-r" || *w == "--role")
-            .then(|| {
-                words
-                    .get(i + 1)
-                    .map(|v| v.trim_matches(['\'', '"']).to_string())
-            })
-            .flatten()
-    })
-}
-
-fn duration_in_command(cmd: &str) -> Option<u32> {
-    let words: Vec<&str> = cmd.split_whitespace().collect();
-    words.iter().enumerate().find_map(|(i, w)| {
-        (*w == "-d" || *w == "--max-duration")
-            .then(|| {
-                words
-                    .get(i + 1)
-                    .and_then(|v| v.trim_matches(['\'', '"']).parse().ok())
-            })
-            .flatten()
-    })
-}
-
 /// Give each `credential_process` profile the expiry of the credentials
 /// its `get-cred -s` would answer from: the cache key is made of the
 /// provider, the role (`-r`, else the provider's default) and the duration
@@ -642,46 +525,38 @@ fn link_cached(
     }
 }
 
-/// The profiles we manage: credentials sections with our marker, then
-/// config profiles whose `credential_process` is ours.
+/// The profiles we manage, as rows.
 fn managed_profiles(credentials: Option<&Document>, config: Option<&Document>) -> Vec<ProfileRow> {
-    let mut out = Vec::new();
-    if let Some(profiles) = credentials.and_then(|d| d.profiles(FileKind::Credentials).ok()) {
-        for (name, props) in profiles.profiles {
-            let Some(provider) = props.get(MARKER_PROVIDER) else {
-                continue;
-            };
-            out.push(ProfileRow {
-                profile: name,
+    managed_in(credentials, config)
+        .into_iter()
+        .map(|m| match m.source {
+            ManagedSource::Credentials {
+                provider,
+                role_arn,
+                expires,
+                duration,
+            } => ProfileRow {
+                profile: m.profile,
                 file: "credentials",
-                provider: Some(provider.clone()),
-                role_arn: props.get(MARKER_ROLE_ARN).cloned(),
-                expires: props
-                    .get(EXPIRES_KEY)
-                    .and_then(|e| OffsetDateTime::parse(e, &Rfc3339).ok()),
+                provider: Some(provider),
+                role_arn,
+                expires,
                 cache_key: None,
-                duration: None,
-            });
-        }
-    }
-    if let Some(profiles) = config.and_then(|d| d.profiles(FileKind::Config).ok()) {
-        for (name, props) in profiles.profiles {
-            if let Some(cmd) = props.get("credential_process")
-                && is_our_command(cmd)
-            {
-                out.push(ProfileRow {
-                    profile: name,
-                    file: "config",
-                    provider: provider_in_command(cmd),
-                    role_arn: role_in_command(cmd),
-                    expires: None,
-                    cache_key: None,
-                    duration: duration_in_command(cmd),
-                });
-            }
-        }
-    }
-    out
+                duration,
+                config_dir: None,
+            },
+            ManagedSource::CredentialProcess { spec } => ProfileRow {
+                profile: m.profile,
+                file: "config",
+                provider: Some(spec.provider).filter(|p| !p.is_empty()),
+                role_arn: spec.role_arn,
+                expires: None,
+                cache_key: None,
+                duration: spec.duration,
+                config_dir: spec.config_dir,
+            },
+        })
+        .collect()
 }
 
 /// botocore reads the credentials file before it runs a `credential_process`,
@@ -692,33 +567,13 @@ fn shadow_warnings(
     config: Option<&Document>,
     warnings: &mut Vec<Warning>,
 ) {
-    let (Some(credentials), Some(config)) = (credentials, config) else {
-        return;
-    };
-    let (Ok(creds), Ok(conf)) = (
-        credentials.profiles(FileKind::Credentials),
-        config.profiles(FileKind::Config),
-    ) else {
-        return;
-    };
-    for (name, props) in &conf.profiles {
-        let Some(cmd) = props.get("credential_process") else {
-            continue;
-        };
-        if !is_our_command(cmd) {
-            continue;
-        }
-        let Some(keys) = creds.profiles.get(name) else {
-            continue;
-        };
-        if !CREDENTIAL_KEYS.iter().any(|k| keys.contains_key(*k)) {
-            continue;
-        }
-        let whose = if keys.contains_key(MARKER_PROVIDER) {
+    for shadow in shadowed_profiles(credentials, config) {
+        let whose = if shadow.written_by_login {
             "keys written by aws-cli-oidc login"
         } else {
             "static keys"
         };
+        let name = shadow.profile;
         warnings.push(warn(
             "shadowing_keys",
             Some(&paths.credentials),
@@ -1155,40 +1010,6 @@ mod tests {
         assert_eq!(t(2 * 86400 + 4 * 3600), "2d4h");
         assert_eq!(t(-3 * 60 - 10), "expired 3m ago");
         assert_eq!(t(0), "expired <1m ago");
-    }
-
-    #[test]
-    fn botocore_problems_find_duplicate_sections_and_keys_only() {
-        assert_eq!(
-            botocore_problems("[a]\nx = 1\n[b]\n[a]\ny = 2\n"),
-            ["section [a] appears more than once (lines 1, 4)"]
-        );
-        assert_eq!(
-            botocore_problems("[a]\nregion = 1\nREGION = 2\n"),
-            ["key \"region\" appears more than once in section [a] (lines 2, 3)"]
-        );
-        // configparser compares headers exactly, and nested blocks are one value.
-        assert!(botocore_problems("[profile a]\n[profile  a]\n").is_empty());
-        assert!(botocore_problems("[a]\ns3 =\n  x = 1\n  x = 2\n# c\n; c\n").is_empty());
-        assert!(botocore_problems("\u{feff}[a]\r\nk = v\r\n[b]\r\nk = v\r\n").is_empty());
-    }
-
-    #[test]
-    fn command_line_gives_provider_role_and_duration() {
-        let cmd =
-            "'/opt/x/aws-cli-oidc' get-cred --provider corp -r arn:aws:iam::1:role/r -d 900 -s -j";
-        assert_eq!(provider_in_command(cmd).as_deref(), Some("corp"));
-        assert_eq!(
-            role_in_command(cmd).as_deref(),
-            Some("arn:aws:iam::1:role/r")
-        );
-        assert_eq!(duration_in_command(cmd), Some(900));
-        let short = "aws-cli-oidc get-cred -p 'my-idp'";
-        assert_eq!(provider_in_command(short).as_deref(), Some("my-idp"));
-        assert_eq!(
-            (role_in_command(short), duration_in_command(short)),
-            (None, None)
-        );
     }
 
     #[test]

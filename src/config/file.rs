@@ -1,13 +1,13 @@
 //! The document: reading, looking providers up, editing and the atomic save.
 
 use std::fmt;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_yaml_ng::{Mapping, Value};
 
 use super::provider::{self, scalar_text};
 use super::{Error, ProviderConfig, config_path};
+use crate::safe_file;
 
 /// A loaded `config.yaml`: the whole document, so that rewriting it keeps
 /// providers and keys this version does not know.
@@ -68,13 +68,10 @@ impl ConfigFile {
     /// Read and parse `dir/config.yaml`.
     pub fn load(dir: &Path) -> Result<ConfigFile, Error> {
         let path = config_path(dir);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::NotFound { path });
-            }
-            Err(source) => return Err(Error::Read { path, source }),
+        let Some(bytes) = safe_file::read_capped(&path, safe_file::caps::CONFIG)? else {
+            return Err(Error::NotFound { path });
         };
+        let text = String::from_utf8(bytes).map_err(|_| Error::NotUtf8 { path: path.clone() })?;
         ConfigFile::parse(&text, &path)
     }
 
@@ -214,55 +211,11 @@ impl ConfigFile {
     /// symlink its target is replaced, so dotfile managers keep working.
     pub fn save(&self) -> Result<(), Error> {
         let text = self.render()?;
-        let werr = |source| Error::Write {
-            path: self.path.clone(),
-            source,
-        };
-        let target = match std::fs::symlink_metadata(&self.path) {
-            Ok(m) if m.file_type().is_symlink() => {
-                std::fs::canonicalize(&self.path).map_err(werr)?
-            }
-            _ => self.path.clone(),
-        };
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        create_private_dir(&dir).map_err(werr)?;
-        // The temp file must sit in the same directory: a rename is atomic
-        // only within one file system.
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(werr)?;
-        set_private(tmp.as_file()).map_err(werr)?;
-        tmp.write_all(text.as_bytes()).map_err(werr)?;
-        tmp.as_file().sync_all().map_err(werr)?;
-        tmp.persist(&target).map_err(|e| werr(e.error))?;
+        let target = safe_file::resolve_symlinks(&self.path)?;
+        safe_file::private_dir(safe_file::parent_dir(&target))?;
+        safe_file::write_atomic(&target, text.as_bytes(), 0o600)?;
         Ok(())
     }
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)
-}
-
-#[cfg(unix)]
-fn set_private(file: &std::fs::File) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn set_private(_file: &std::fs::File) -> std::io::Result<()> {
-    Ok(())
 }
 
 #[cfg(test)]

@@ -609,7 +609,7 @@ impl Key {
                     ))
                 }
             }
-            Kind::Region if typed && !is_region(v) => {
+            Kind::Region if typed && !crate::sts::is_region(v) => {
                 Err(format!("expected a region such as us-east-1, {}", found()))
             }
             Kind::Scopes => scopes(v, typed),
@@ -663,23 +663,6 @@ pub fn role_arn(v: &str) -> Result<String, String> {
 /// An AWS account id: 12 digits.
 pub fn is_account_id(v: &str) -> bool {
     v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// `xx-name-N` and longer forms (`us-gov-west-1`, `eu-isoe-west-1`).
-fn is_region(v: &str) -> bool {
-    let parts: Vec<&str> = v.split('-').collect();
-    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
-        return false;
-    };
-    let middle = parts.get(1..parts.len().saturating_sub(1)).unwrap_or(&[]);
-    parts.len() >= 3
-        && first.len() == 2
-        && first.chars().all(|c| c.is_ascii_lowercase())
-        && !last.is_empty()
-        && last.chars().all(|c| c.is_ascii_digit())
-        && middle
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
 }
 
 /// Space or comma separated scope tokens (RFC 6749 §3.3), without `openid`

@@ -261,14 +261,15 @@ pub enum Error {
         /// The config file.
         path: PathBuf,
     },
-    /// `config.yaml` exists but could not be read.
-    #[error("cannot read config file {}", path.display())]
-    Read {
+    /// Reading or writing `config.yaml` (or creating its directory) failed,
+    /// or it is not a regular file of sane size.
+    #[error("config file: {0}")]
+    File(#[from] crate::safe_file::Error),
+    /// `config.yaml` is not UTF-8.
+    #[error("config file {} is not valid UTF-8; fix or remove it, then retry", path.display())]
+    NotUtf8 {
         /// The config file.
         path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
     },
     /// The file is not valid YAML.
     #[error("{}: not valid YAML; fix the file there", location(path, *line, *column))]
@@ -372,15 +373,6 @@ pub enum Error {
         /// The serializer's error.
         #[source]
         source: serde_yaml_ng::Error,
-    },
-    /// Writing the file (or creating its directory) failed.
-    #[error("cannot write config file {}; check the directory's permissions", path.display())]
-    Write {
-        /// The config file.
-        path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
     },
 }
 

@@ -100,6 +100,64 @@ pub fn browser_usable(env: &BrowserEnv, os: Os) -> bool {
     }
 }
 
+/// What decides how a login reaches the person.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoginSituation {
+    /// [`browser_usable`] for this environment.
+    pub browser_usable: bool,
+    /// A terminal to print a URL or device code on (`/dev/tty`).
+    pub terminal: bool,
+    /// `--device`.
+    pub device_flag: bool,
+    /// `--no-browser`: print the URL only, and keep the loopback login.
+    pub no_browser_flag: bool,
+    /// The caller captures our stderr (the `credential_process` mode), so a
+    /// URL printed there alone would never be seen.
+    pub stderr_captured: bool,
+}
+
+/// How to log the person in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginFlow {
+    /// The loopback browser login; `launch` false prints the URL only.
+    Browser {
+        /// Launch a browser (else only print the URL).
+        launch: bool,
+    },
+    /// The device authorization grant (RFC 8628).
+    Device {
+        /// Also open the verification page (`--device` with a browser at
+        /// hand, as gh does).
+        open_page: bool,
+        /// Chosen because no browser can be used here, not asked for: say so.
+        automatic: bool,
+    },
+    /// Nobody can be reached: the caller captures stderr and there is
+    /// neither a usable browser nor a terminal. Waiting would only hang the
+    /// caller until the login times out.
+    Refuse,
+}
+
+/// The one rule for choosing the login flow. `provider_offers_device` is
+/// whether discovery lists a device authorization endpoint; reachability
+/// does not depend on it, so callers may ask with `true` before discovery.
+pub fn login_flow(s: &LoginSituation, provider_offers_device: bool) -> LoginFlow {
+    if s.stderr_captured && !(s.no_browser_flag || s.browser_usable || s.terminal) {
+        return LoginFlow::Refuse;
+    }
+    let automatic =
+        !s.device_flag && !s.browser_usable && !s.no_browser_flag && provider_offers_device;
+    if s.device_flag || automatic {
+        return LoginFlow::Device {
+            open_page: s.device_flag && s.browser_usable && !s.no_browser_flag,
+            automatic,
+        };
+    }
+    LoginFlow::Browser {
+        launch: !s.no_browser_flag,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,6 +250,155 @@ mod tests {
         ];
         for (name, env, os, expected) in cases {
             assert_eq!(browser_usable(&env, os), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn login_flow_follows_the_table() {
+        use LoginFlow::*;
+        let desktop = LoginSituation {
+            browser_usable: true,
+            terminal: true,
+            ..LoginSituation::default()
+        };
+        let ssh = LoginSituation {
+            browser_usable: false,
+            terminal: true,
+            ..LoginSituation::default()
+        };
+        let sdk_headless = LoginSituation {
+            browser_usable: false,
+            terminal: false,
+            stderr_captured: true,
+            ..LoginSituation::default()
+        };
+        // (name, situation, provider offers device, expected)
+        let cases: Vec<(&str, LoginSituation, bool, LoginFlow)> = vec![
+            ("desktop", desktop, true, Browser { launch: true }),
+            (
+                "desktop, provider without device flow",
+                desktop,
+                false,
+                Browser { launch: true },
+            ),
+            (
+                "desktop --no-browser",
+                LoginSituation {
+                    no_browser_flag: true,
+                    ..desktop
+                },
+                true,
+                Browser { launch: false },
+            ),
+            (
+                "desktop --device opens the page too",
+                LoginSituation {
+                    device_flag: true,
+                    ..desktop
+                },
+                true,
+                Device {
+                    open_page: true,
+                    automatic: false,
+                },
+            ),
+            (
+                "--device --no-browser only prints",
+                LoginSituation {
+                    device_flag: true,
+                    no_browser_flag: true,
+                    ..desktop
+                },
+                true,
+                Device {
+                    open_page: false,
+                    automatic: false,
+                },
+            ),
+            (
+                "ssh picks the device flow",
+                ssh,
+                true,
+                Device {
+                    open_page: false,
+                    automatic: true,
+                },
+            ),
+            (
+                "ssh without device flow prints the URL",
+                ssh,
+                false,
+                Browser { launch: true },
+            ),
+            (
+                "ssh --no-browser keeps the loopback login",
+                LoginSituation {
+                    no_browser_flag: true,
+                    ..ssh
+                },
+                true,
+                Browser { launch: false },
+            ),
+            (
+                "ssh --device is asked for, not automatic",
+                LoginSituation {
+                    device_flag: true,
+                    ..ssh
+                },
+                true,
+                Device {
+                    open_page: false,
+                    automatic: false,
+                },
+            ),
+            (
+                "credential_process with nobody to reach",
+                sdk_headless,
+                true,
+                Refuse,
+            ),
+            (
+                "credential_process with a terminal",
+                LoginSituation {
+                    terminal: true,
+                    ..sdk_headless
+                },
+                true,
+                Device {
+                    open_page: false,
+                    automatic: true,
+                },
+            ),
+            (
+                "credential_process on a desktop",
+                LoginSituation {
+                    stderr_captured: true,
+                    ..desktop
+                },
+                true,
+                Browser { launch: true },
+            ),
+            (
+                "credential_process --no-browser trusts the user",
+                LoginSituation {
+                    no_browser_flag: true,
+                    ..sdk_headless
+                },
+                true,
+                Browser { launch: false },
+            ),
+            (
+                "no terminal, stderr not captured: print anyway",
+                LoginSituation {
+                    stderr_captured: false,
+                    ..sdk_headless
+                },
+                false,
+                Browser { launch: true },
+            ),
+        ];
+        for (name, situation, offers, expected) in cases {
+            assert_eq!(login_flow(&situation, offers), expected, "{name}");
         }
     }
 

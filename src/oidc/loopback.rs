@@ -734,11 +734,9 @@ mod tests {
     #[test]
     fn timeout_names_the_redirect_uri() {
         let lb = Loopback::bind(0).unwrap();
-        let started = Instant::now();
         let e = lb
             .wait("s1", ISS, Duration::from_millis(150), &Pages::default())
             .unwrap_err();
-        assert!(started.elapsed() < Duration::from_secs(3));
         assert!(
             matches!(&e, Error::CallbackTimeout { redirect_uri, .. } if *redirect_uri == lb.redirect_uri()),
             "{e}"

@@ -7,9 +7,6 @@
 //! federation layer). Submodules: [`discovery`], [`pkce`], [`authorize`],
 //! [`loopback`], [`token`], [`id_token`], [`browser`], [`device`] (RFC 8628)
 //! and [`headless`] (whether a browser can be used here).
-//!
-//! CONTRACT (kept by the implementation): the names below are used by the
-//! rest of the crate.
 
 pub mod authorize;
 pub mod browser;

@@ -5,9 +5,6 @@
 //! This module neither verifies signatures nor checks conditions: STS does
 //! both, and the wrapping is built so that a signed assertion stays valid.
 //! Requesting the token and calling STS belong to `oidc` and `sts`.
-//!
-//! CONTRACT (kept by the implementation): the names below are used by the
-//! rest of the crate.
 
 mod decode;
 mod document;

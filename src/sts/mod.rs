@@ -6,13 +6,12 @@
 //! What this module leaves to others: choosing the role and the duration
 //! (including the one retry at 3600 s after [`Error::is_duration_too_long`]),
 //! caching the credentials, and the network settings of the HTTP client.
-//!
-//! CONTRACT (kept by the implementation): the names below are used by the
-//! rest of the crate.
 
 pub mod arn;
 mod endpoint;
 mod xml;
+
+pub use endpoint::is_region;
 
 use time::OffsetDateTime;
 

@@ -9,6 +9,7 @@ mod awsfiles_store;
 mod completion;
 mod config_keys;
 mod exit_codes;
+mod fuzz_replay;
 mod man_pages;
 mod messages;
 mod status;

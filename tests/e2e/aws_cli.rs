@@ -103,3 +103,64 @@ fn login_refuses_unmanaged_keys_before_the_browser() {
     assert_eq!(sandbox.browser_runs(), 0, "refused before any browser");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
+
+/// A config directory away from the default travels in the stanza, so the
+/// SDK-run command finds it without `AWS_CLI_OIDC_CONFIG`.
+#[test]
+fn install_profile_keeps_a_non_default_config_dir() {
+    let sandbox = Sandbox::new();
+    let team = sandbox.home().join("team cfg");
+    std::fs::create_dir_all(&team).unwrap();
+    std::fs::rename(sandbox.config_path(), team.join("config.yaml")).unwrap();
+    let team_arg = team.to_string_lossy().into_owned();
+    let unset = [("AWS_CLI_OIDC_CONFIG", "")];
+    let developer = role_arn("developer");
+    let run = sandbox.run_with_env(
+        &[
+            "install-profile",
+            "--config-dir",
+            &team_arg,
+            "--profile",
+            "proc",
+            "-p",
+            "oidc",
+            "-r",
+            &developer,
+        ],
+        &unset,
+    );
+    run.assert_success();
+    let config = std::fs::read_to_string(sandbox.aws_config_path()).unwrap_or_default();
+    assert!(
+        config.contains(&format!("--config-dir '{team_arg}'")),
+        "AWS config:\n{config}"
+    );
+
+    let run = sandbox.aws_with_env(
+        &[
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "proc",
+            "--output",
+            "json",
+        ],
+        &unset,
+    );
+    run.assert_success();
+    assert!(
+        run.stdout.contains("assumed-role/developer/"),
+        "{}",
+        run.streams()
+    );
+
+    // status reads the directory back from the stanza.
+    let run = sandbox.run_with_env(&["--config-dir", &team_arg, "status", "--json"], &unset);
+    run.assert_success();
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("status JSON");
+    let proc = doc["profiles"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["profile"] == "proc"))
+        .unwrap_or_else(|| panic!("no proc profile in {doc}"));
+    assert_eq!(proc["config_dir"], team_arg.as_str(), "{doc}");
+}

@@ -9,11 +9,13 @@ mod support;
 
 mod all_roles;
 mod aws_cli;
+mod botocore_oracle;
 mod cache;
 mod demo;
 mod device;
 mod get_cred;
 mod logging;
 mod network;
+mod preflight;
 mod setup;
 mod status;
