@@ -82,6 +82,9 @@ pub struct Outcome {
     pub issuer: String,
     /// The token endpoint, for redeeming the refresh token later.
     pub token_endpoint: String,
+    /// The validated ID token's `sub`, stored with the refresh token so a
+    /// renewal can be checked to be the same person.
+    pub subject: Option<String>,
 }
 
 /// Errors of the federation layer; each wraps the layer that failed.
@@ -225,30 +228,78 @@ fn browser_grant(
     })
 }
 
+/// A refresh grant's answer.
+#[derive(Debug)]
+pub struct Refreshed {
+    /// The tokens; an ID token that failed the checks is removed, so it is
+    /// never used.
+    pub grant: Grant,
+    /// Why the answer's ID token was not usable, when it had one.
+    pub id_token_rejected: Option<oidc::Error>,
+}
+
+impl Refreshed {
+    /// Why this renewal cannot be used for `cfg`, in words for a notice:
+    /// the federation needs an ID token (`oidc`, or a SAML exchange of the
+    /// ID token) and the answer has no usable one (OIDC Core §12.2 lets a
+    /// provider leave it out).
+    pub fn unusable_for(&self, cfg: &ProviderConfig) -> Option<String> {
+        let needs_id_token = match cfg.federation_type {
+            FederationType::Oidc => true,
+            FederationType::Saml2 => {
+                cfg.token_exchange_subject_token_type
+                    == Some(crate::config::SubjectTokenType::IdToken)
+            }
+        };
+        match (&self.id_token_rejected, &self.grant.claims) {
+            (Some(e), _) => Some(format!(
+                "the provider's refresh answer has an ID token that fails the checks ({e})"
+            )),
+            (None, None) if needs_id_token => {
+                Some("the provider's refresh answer has no ID token".to_string())
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The `refresh_token` grant at `token_endpoint`, with the ID token (if the
-/// provider returns one) checked like a login's, minus the nonce.
+/// provider returns one) checked like a login's, minus the nonce. An ID
+/// token that fails the checks is not an error here: the caller still has
+/// to store a rotated refresh token before it decides what to do.
 pub fn refresh_grant(
     cfg: &ProviderConfig,
     issuer: &str,
     token_endpoint: &str,
     refresh_token: &Secret<String>,
     fx: &Effects<'_>,
-) -> Result<Grant, Error> {
-    let tokens = oidc::refresh(
+) -> Result<Refreshed, Error> {
+    let mut tokens = oidc::refresh(
         fx.idp_http,
         token_endpoint,
         &client_credentials(cfg),
         refresh_token,
     )?;
-    let claims = match &tokens.id_token {
-        Some(t) => Some(oidc::id_token::validate(t, None, &cfg.client_id, fx.now)?),
-        None => None,
+    let checked = tokens
+        .id_token
+        .as_ref()
+        .map(|t| oidc::id_token::validate(t, None, &cfg.client_id, issuer, fx.now));
+    let (claims, id_token_rejected) = match checked {
+        Some(Ok(claims)) => (Some(claims), None),
+        Some(Err(e)) => {
+            tokens.id_token = None;
+            (None, Some(e))
+        }
+        None => (None, None),
     };
-    Ok(Grant {
-        issuer: issuer.to_string(),
-        token_endpoint: token_endpoint.to_string(),
-        tokens,
-        claims,
+    Ok(Refreshed {
+        grant: Grant {
+            issuer: issuer.to_string(),
+            token_endpoint: token_endpoint.to_string(),
+            tokens,
+            claims,
+        },
+        id_token_rejected,
     })
 }
 
@@ -344,6 +395,7 @@ pub fn federate(
         refresh_token: grant.tokens.refresh_token.clone(),
         issuer: grant.issuer.clone(),
         token_endpoint: grant.token_endpoint.clone(),
+        subject: grant.claims.as_ref().map(|c| c.sub.clone()),
     })
 }
 

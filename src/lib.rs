@@ -50,3 +50,4 @@ pub mod secret;
 pub mod session;
 pub mod sts;
 pub mod suggest;
+pub mod text;

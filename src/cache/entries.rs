@@ -179,6 +179,14 @@ pub struct RefreshTokenEntry {
     pub client_id: String,
     /// The issuer that issued it.
     pub issuer: String,
+    /// The `oidc_provider_metadata_url` it was obtained through: a token is
+    /// used only while the provider's config still names that URL, so a
+    /// changed config means a login, never a token sent elsewhere. Empty in
+    /// entries written before it was recorded.
+    pub metadata_url: String,
+    /// The login's ID-token `sub`, when known: a renewal must yield the
+    /// same one.
+    pub subject: Option<String>,
     /// When it was stored, UTC.
     pub saved_at: OffsetDateTime,
 }
@@ -190,6 +198,9 @@ struct RefreshOut<'a> {
     token_endpoint: &'a str,
     client_id: &'a str,
     issuer: &'a str,
+    metadata_url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<&'a str>,
     #[serde(with = "time::serde::rfc3339")]
     saved_at: OffsetDateTime,
 }
@@ -201,6 +212,10 @@ struct RefreshIn {
     token_endpoint: String,
     client_id: String,
     issuer: String,
+    #[serde(default)]
+    metadata_url: String,
+    #[serde(default)]
+    subject: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     saved_at: OffsetDateTime,
 }
@@ -215,6 +230,8 @@ impl RefreshTokenEntry {
             token_endpoint: &self.token_endpoint,
             client_id: &self.client_id,
             issuer: &self.issuer,
+            metadata_url: &self.metadata_url,
+            subject: self.subject.as_deref(),
             saved_at: self.saved_at.to_offset(time::UtcOffset::UTC),
         };
         serde_json::to_string(&out).map_err(|_| encode_error(&self.issuer, "saved_at"))
@@ -228,6 +245,8 @@ impl RefreshTokenEntry {
             token_endpoint: e.token_endpoint,
             client_id: e.client_id,
             issuer: e.issuer,
+            metadata_url: e.metadata_url,
+            subject: e.subject,
             saved_at: e.saved_at.to_offset(time::UtcOffset::UTC),
         })
     }
@@ -310,7 +329,33 @@ fn with_index<T>(
     f(&mut index)
 }
 
+/// The backends of `store`: its parts, or itself.
+fn parts(store: &dyn SecretStore) -> Vec<&dyn SecretStore> {
+    store.parts().unwrap_or_else(|| vec![store])
+}
+
+/// Write `key` to the backend of `store` that holds it, and remove it from
+/// the others (an older layout's copy, e.g. a refresh token kept in files
+/// while the keyring was unusable).
 fn put(
+    store: &dyn SecretStore,
+    key: &str,
+    value: &str,
+    expiry: Option<i64>,
+    now: OffsetDateTime,
+) -> Result<(), Error> {
+    let holder = store.holder(key).unwrap_or(store);
+    put_in(holder, key, value, expiry, now)?;
+    for other in parts(store) {
+        if !std::ptr::addr_eq(other, holder) {
+            // Best effort: a leftover copy is only read when the new one is missing.
+            let _ = delete_in(other, key);
+        }
+    }
+    Ok(())
+}
+
+fn put_in(
     store: &dyn SecretStore,
     key: &str,
     value: &str,
@@ -393,6 +438,14 @@ pub fn put_refresh_token(
 /// Delete one entry (e.g. a refresh token the provider rejected) and its
 /// index record; `Ok(false)` when it was not there.
 pub fn delete_entry(store: &dyn SecretStore, key: &str) -> Result<bool, Error> {
+    let mut deleted = false;
+    for part in parts(store) {
+        deleted |= delete_in(part, key)?;
+    }
+    Ok(deleted)
+}
+
+fn delete_in(store: &dyn SecretStore, key: &str) -> Result<bool, Error> {
     with_index(store, |index| {
         let deleted = store.delete(key)?;
         if index.entries.remove(key).is_some() {
@@ -406,6 +459,14 @@ pub fn delete_entry(store: &dyn SecretStore, key: &str) -> Result<bool, Error> {
 /// entries existed and were deleted (the index itself not counted); 0 when
 /// there was nothing.
 pub fn clear(store: &dyn SecretStore, provider: Option<&str>) -> Result<usize, Error> {
+    let mut deleted = 0;
+    for part in parts(store) {
+        deleted += clear_in(part, provider)?;
+    }
+    Ok(deleted)
+}
+
+fn clear_in(store: &dyn SecretStore, provider: Option<&str>) -> Result<usize, Error> {
     with_index(store, |index| {
         let mut keys: Vec<String> = index
             .entries
@@ -469,6 +530,8 @@ mod tests {
             token_endpoint: "https://idp.example/token".into(),
             client_id: "cli".into(),
             issuer: "https://idp.example".into(),
+            metadata_url: "https://idp.example/.well-known/openid-configuration".into(),
+            subject: Some("u1".into()),
             saved_at: datetime!(2026-11-27 12:00 UTC),
         }
     }
@@ -487,6 +550,14 @@ mod tests {
 
     fn index_keys(store: &dyn SecretStore) -> Vec<String> {
         read_index(store).unwrap().entries.into_keys().collect()
+    }
+
+    #[test]
+    fn refresh_entries_written_before_the_binding_still_read() {
+        let old = r#"{"v":1,"refresh_token":"rt","token_endpoint":"https://idp.example/token","client_id":"cli","issuer":"https://idp.example","saved_at":"2026-11-27T12:00:00Z"}"#;
+        let e = RefreshTokenEntry::from_json(old).unwrap();
+        assert_eq!(e.refresh_token.expose(), "rt");
+        assert_eq!((e.metadata_url.as_str(), e.subject), ("", None));
     }
 
     #[test]

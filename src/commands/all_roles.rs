@@ -136,13 +136,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     // The same per-provider lock, with the same failure marker, as every
     // other login and renewal: the provider may rotate the refresh token we
     // are about to store.
-    let on_wait = |left: std::time::Duration| {
-        ctx.ui.warn(&format!(
-            "waiting for another aws-cli-oidc login for provider {:?} to finish (up to {}s)",
-            cfg.name,
-            left.as_secs()
-        ));
-    };
+    let on_wait = |left| super::warn_other_login(ui, &cfg.name, left);
     let lock = session::ProviderLock::take(&cfg, &cache::locks_dir(&config_dir), &on_wait)?;
     lock.check_other_failure()?;
     let all = match federation::login_all_roles(&cfg, &req, &mut fx) {
@@ -159,12 +153,18 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
             opened.store.as_ref(),
             &cfg,
             token,
-            &all.issuer,
-            &all.token_endpoint,
+            &session::Issued {
+                issuer: &all.issuer,
+                token_endpoint: &all.token_endpoint,
+                subject: None,
+            },
             fx.now,
         )
     {
         ui.warn(&format!("could not store the refresh token: {e}"));
+    }
+    if let Some(n) = opened.as_ref().and_then(|o| o.store.take_notice()) {
+        ui.warn(&n);
     }
     drop(lock);
 

@@ -19,7 +19,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
         return Err(super::UsageError("pass --profile NAME (or --all-roles)".into()).into());
     };
     // Everything the write would refuse is checked first, so a refusal
-    // never costs a browser round trip (--region was checked while parsing).
+    // never costs a browser round trip.
     let cfg = ctx.provider(&args.target)?;
     let paths = ctx.aws_paths()?;
     check_login_target(&paths, profile, args.force, args.region.as_deref())?;

@@ -198,7 +198,8 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
     if !logins.is_empty() {
         ctx.ui.warn("these profiles need an interactive login:");
         for cmd in &logins {
-            eprintln!("    {cmd}");
+            // Built from markers read back from the credentials file.
+            eprintln!("    {}", aws_cli_oidc::text::sanitize(cmd));
         }
     }
     Ok(if failures > 0 {

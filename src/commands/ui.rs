@@ -34,6 +34,12 @@ pub fn has_terminal() -> bool {
     tty().is_some()
 }
 
+/// One message on stderr. Messages quote provider, STS and file text, so
+/// they pass the sanitiser whatever the caller did.
+fn say(msg: &str) {
+    eprintln!("aws-cli-oidc: {}", aws_cli_oidc::text::sanitize_lines(msg));
+}
+
 impl Ui {
     /// `verbosity` is the count of `-v`.
     pub fn new(verbosity: u8) -> Ui {
@@ -45,13 +51,13 @@ impl Ui {
 
     /// Something the user must see (a warning, a result summary).
     pub fn warn(&self, msg: &str) {
-        eprintln!("aws-cli-oidc: {msg}");
+        say(msg);
     }
 
     /// Progress worth a line at default verbosity (not with `--quiet`).
     pub fn info(&self, msg: &str) {
         if !self.quiet.get() {
-            eprintln!("aws-cli-oidc: {msg}");
+            say(msg);
         }
     }
 
@@ -63,7 +69,7 @@ impl Ui {
     /// Detail shown with `-v`. Callers pass no secrets.
     pub fn debug(&self, msg: &str) {
         if self.verbosity >= 1 {
-            eprintln!("aws-cli-oidc: {msg}");
+            say(msg);
         }
     }
 

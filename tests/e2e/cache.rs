@@ -22,7 +22,7 @@ fn cache_dir(sandbox: &Sandbox) -> PathBuf {
 }
 
 /// File names in the cache directory, sorted (`.store` included).
-fn cache_files(sandbox: &Sandbox) -> Vec<String> {
+pub(crate) fn cache_files(sandbox: &Sandbox) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(cache_dir(sandbox))
         .map(|dir| {
             dir.filter_map(Result::ok)
@@ -35,7 +35,7 @@ fn cache_files(sandbox: &Sandbox) -> Vec<String> {
 }
 
 /// The cached-credentials entry files (`creds.<provider>.<hash>.json`).
-fn creds_entries(sandbox: &Sandbox, provider: &str) -> Vec<PathBuf> {
+pub(crate) fn creds_entries(sandbox: &Sandbox, provider: &str) -> Vec<PathBuf> {
     let prefix = format!("creds.{provider}.");
     cache_files(sandbox)
         .into_iter()
@@ -44,18 +44,18 @@ fn creds_entries(sandbox: &Sandbox, provider: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-fn refresh_entry_path(sandbox: &Sandbox, provider: &str) -> PathBuf {
+pub(crate) fn refresh_entry_path(sandbox: &Sandbox, provider: &str) -> PathBuf {
     cache_dir(sandbox).join(format!("refresh.{provider}.json"))
 }
 
-fn read_json(path: &Path) -> serde_json::Value {
+pub(crate) fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON ({e})", path.display()))
 }
 
 /// The stored refresh token of `provider`, or `None` when there is no entry.
-fn stored_refresh_token(sandbox: &Sandbox, provider: &str) -> Option<String> {
+pub(crate) fn stored_refresh_token(sandbox: &Sandbox, provider: &str) -> Option<String> {
     let path = refresh_entry_path(sandbox, provider);
     if !path.exists() {
         return None;
@@ -76,7 +76,7 @@ fn revoke_stored_refresh_token(sandbox: &Sandbox, provider: &str) {
 }
 
 /// The default config with `extra` lines added to provider `oidc`.
-fn config_with_oidc_extra(peers: &Peers, extra: &str) -> String {
+pub(crate) fn config_with_oidc_extra(peers: &Peers, extra: &str) -> String {
     let base = default_config(peers);
     let anchor = "  login_timeout_seconds: 30\nsaml:\n";
     assert!(base.contains(anchor), "default_config changed shape");
@@ -89,10 +89,10 @@ fn config_with_oidc_extra(peers: &Peers, extra: &str) -> String {
 
 /// A margin longer than the 60-minute session: every `-s` call misses and
 /// takes the renewal path.
-const FORCE_MISS: &str = "  refresh_margin_minutes: 720\n";
+pub(crate) const FORCE_MISS: &str = "  refresh_margin_minutes: 720\n";
 
 /// `Version 1` credential_process JSON from `-j`.
-fn creds_json(run: &Run) -> serde_json::Value {
+pub(crate) fn creds_json(run: &Run) -> serde_json::Value {
     let doc: serde_json::Value = serde_json::from_str(run.stdout.trim())
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}){}", run.streams()));
     assert_eq!(doc["Version"], 1, "{}", run.streams());
@@ -129,16 +129,25 @@ fn grant_count(peers: &Peers, grant_type: &str) -> usize {
         .count()
 }
 
-fn get_cred_s(sandbox: &Sandbox) -> Run {
-    sandbox.run(&[
-        "get-cred",
-        "-p",
-        "oidc",
-        "-r",
-        &role_arn("developer"),
-        "-j",
-        "-s",
-    ])
+pub(crate) fn get_cred_s(sandbox: &Sandbox) -> Run {
+    get_cred_s_with_env(sandbox, &[])
+}
+
+/// [`get_cred_s`] with extra environment, e.g. `("BROWSER", "")` for a
+/// caller that can reach nobody.
+pub(crate) fn get_cred_s_with_env(sandbox: &Sandbox, env: &[(&str, &str)]) -> Run {
+    sandbox.run_with_env(
+        &[
+            "get-cred",
+            "-p",
+            "oidc",
+            "-r",
+            &role_arn("developer"),
+            "-j",
+            "-s",
+        ],
+        env,
+    )
 }
 
 #[cfg(unix)]
@@ -415,18 +424,7 @@ fn expired_refresh_token_without_browser_fails_fast_with_hint() {
     assert!(stored_refresh_token(&sandbox, "oidc").is_some());
     std::thread::sleep(Duration::from_secs(3));
 
-    let run = sandbox.run_with_env(
-        &[
-            "get-cred",
-            "-p",
-            "oidc",
-            "-r",
-            &role_arn("developer"),
-            "-j",
-            "-s",
-        ],
-        &[("BROWSER", "")],
-    );
+    let run = get_cred_s_with_env(&sandbox, &[("BROWSER", "")]);
     assert!(
         !run.timed_out,
         "no browser and no terminal must not hang{}",
