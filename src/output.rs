@@ -330,16 +330,19 @@ mod tests {
         assert_eq!(pairs, want, "{text}");
     }
 
+    /// Every format but the credential_process JSON.
+    const SHELLS: [Format; 5] = [
+        Format::Sh,
+        Format::Fish,
+        Format::PowerShell,
+        Format::Cmd,
+        Format::Dotenv,
+    ];
+
     #[test]
     fn a_region_adds_two_lines_to_every_shell_format_and_none_to_json() {
         let c = creds("x");
-        for f in [
-            Format::Sh,
-            Format::Fish,
-            Format::PowerShell,
-            Format::Cmd,
-            Format::Dotenv,
-        ] {
+        for f in SHELLS {
             let out = render_with_region(&c, Some("us-gov-west-1"), f);
             assert_eq!(out.lines().count(), 6, "{f:?}");
             assert!(
@@ -360,13 +363,7 @@ mod tests {
 
     #[test]
     fn every_shell_format_has_four_lines() {
-        for f in [
-            Format::Sh,
-            Format::Fish,
-            Format::PowerShell,
-            Format::Cmd,
-            Format::Dotenv,
-        ] {
+        for f in SHELLS {
             let out = render(&creds("x"), f);
             assert_eq!(out.lines().count(), 4, "{f:?}");
             assert!(out.ends_with('\n'), "{f:?}");

@@ -651,6 +651,39 @@ quick:
     )
 }
 
+/// The README's section under the heading `title` (any level), without its
+/// heading, up to the next heading of the same or a higher level; its own
+/// sub-sections are included.
+pub fn readme_section(title: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let level = |line: &str| {
+        let hashes = line.chars().take_while(|c| *c == '#').count();
+        (hashes > 0 && line[hashes..].starts_with(' ')).then_some(hashes)
+    };
+    let mut out = String::new();
+    let mut inside: Option<usize> = None;
+    let mut fenced = false;
+    for line in text.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        }
+        let heading = if fenced { None } else { level(line) };
+        match (inside, heading) {
+            (None, Some(n)) if line[n..].trim() == title => inside = Some(n),
+            (Some(n), Some(m)) if m <= n => break,
+            (Some(_), _) => {
+                out.push_str(line);
+                out.push('\n');
+            }
+            _ => {}
+        }
+    }
+    assert!(inside.is_some(), "README.md has no heading {title:?}");
+    out
+}
+
 /// A bare temporary HOME without peers, for runs that need nothing but the
 /// binary (hermetic tests, and runs that must fail fast).
 pub struct Bare {
