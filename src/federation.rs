@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::config::{FederationType, ProviderConfig};
+use crate::config::{
+    FederationType, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, ProviderConfig, SubjectTokenType,
+};
 use crate::http::HttpClient;
 use crate::oidc::device::DeviceEffects;
 use crate::oidc::{self, ClientCredentials, IdTokenClaims, Metadata, TokenResponse};
@@ -22,16 +24,10 @@ use crate::sts::{self, Credentials, EndpointEnv};
 pub const DEFAULT_DURATION: u32 = 3600;
 
 /// The range STS accepts for DurationSeconds.
-pub const DURATION_RANGE: std::ops::RangeInclusive<u32> = 900..=43200;
+pub const DURATION_RANGE: std::ops::RangeInclusive<u32> = MIN_SESSION_SECONDS..=MAX_SESSION_SECONDS;
 
 /// The token type a SAML token exchange asks for.
 pub const SAML2_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:saml2";
-
-/// The subject token type sent when the config names none.
-pub const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
-
-/// The ID-token subject token type.
-pub const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
 
 /// What the user asked for on the command line.
 #[derive(Debug, Clone, Default)]
@@ -137,9 +133,9 @@ pub enum Error {
         /// The roles offered.
         roles: Vec<RolePair>,
     },
-    /// A duration outside 900..=43200.
+    /// A duration outside [`DURATION_RANGE`].
     #[error(
-        "session duration {seconds}s for provider {provider:?} is outside 900..=43200 seconds; fix max_session_duration_seconds or -d"
+        "session duration {seconds}s for provider {provider:?} is outside {MIN_SESSION_SECONDS}..={MAX_SESSION_SECONDS} seconds; fix max_session_duration_seconds or -d"
     )]
     Duration {
         /// The provider.
@@ -251,7 +247,7 @@ impl Refreshed {
         let needs_id_token = match cfg.federation_type {
             FederationType::Oidc => true,
             FederationType::Saml2 => {
-                cfg.token_exchange_subject_token_type.as_deref() == Some(ID_TOKEN_TYPE)
+                cfg.token_exchange_subject_token_type == Some(SubjectTokenType::IdToken)
             }
         };
         match (&self.id_token_rejected, &self.grant.claims) {
@@ -362,7 +358,7 @@ pub fn preflight(cfg: &ProviderConfig, req: &Request, sts_env: &EndpointEnv) -> 
     Ok(duration)
 }
 
-/// `-d`, then `max_session_duration_seconds`, then 3600; checked against 900..=43200.
+/// `-d`, then `max_session_duration_seconds`, then 3600; checked against [`DURATION_RANGE`].
 pub fn resolve_duration(cfg: &ProviderConfig, req: &Request) -> Result<u32, Error> {
     let seconds = req
         .duration
@@ -593,11 +589,11 @@ fn saml_exchange(
     grant: &Grant,
     fx: &Effects<'_>,
 ) -> Result<saml::SamlResponse, Error> {
-    let subject_type = cfg
+    let subject_kind = cfg
         .token_exchange_subject_token_type
-        .as_deref()
-        .unwrap_or(ACCESS_TOKEN_TYPE);
-    let subject = if subject_type == ID_TOKEN_TYPE {
+        .unwrap_or(SubjectTokenType::AccessToken);
+    let subject_type = subject_kind.urn();
+    let subject = if subject_kind == SubjectTokenType::IdToken {
         grant.tokens.id_token.as_ref().ok_or(Error::MissingToken {
             url: grant.token_endpoint.clone(),
             what: "id_token",

@@ -48,4 +48,5 @@ pub mod saml;
 pub mod secret;
 pub mod session;
 pub mod sts;
+pub mod suggest;
 pub mod text;

@@ -1,10 +1,13 @@
 //! The `aws-cli-oidc` binary: parse, dispatch, print the error chain, exit.
-//! Exit codes: 0 success, 1 failure, 2 usage error (clap's own).
+//! Exit codes ([`aws_cli_oidc::cli::exit`]): 0 success, 1 failure, 2 usage
+//! error (clap's own and [`commands::UsageError`]), 3 `refresh`: a profile
+//! needs an interactive login.
 
 mod commands;
 
 use std::process::ExitCode;
 
+use aws_cli_oidc::cli::exit;
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -22,9 +25,9 @@ fn main() -> ExitCode {
                 aws_cli_oidc::text::sanitize_lines(&text)
             );
             if err.downcast_ref::<commands::UsageError>().is_some() {
-                ExitCode::from(2)
+                ExitCode::from(exit::USAGE)
             } else {
-                ExitCode::FAILURE
+                ExitCode::from(exit::FAILURE)
             }
         }
     }

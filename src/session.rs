@@ -40,6 +40,9 @@ pub struct Plan<'a> {
     pub allow_login: bool,
     /// The command to suggest when a login is needed but not allowed.
     pub login_hint: String,
+    /// Called once when another process's login for this provider holds
+    /// its lock, with how long this one will wait for it.
+    pub on_wait: &'a dyn Fn(Duration),
 }
 
 /// Where the credentials came from.
@@ -140,7 +143,7 @@ pub fn obtain(
         return Ok(hit);
     }
 
-    let lock = ProviderLock::take(cfg, plan.locks_dir)?;
+    let lock = ProviderLock::take(cfg, plan.locks_dir, plan.on_wait)?;
     // Another process may have filled the cache while we waited.
     let now = time::OffsetDateTime::now_utc().max(fx.now);
     if let Some(hit) = cache_store.and_then(|s| cached(s, now)) {
@@ -381,12 +384,20 @@ pub struct ProviderLock {
 
 impl ProviderLock {
     /// Take the lock of `cfg`'s provider, waiting at most [`lock_timeout`].
-    pub fn take(cfg: &ProviderConfig, locks_dir: &Path) -> Result<ProviderLock, Error> {
+    /// `on_wait` is called once, with that timeout, when another process
+    /// holds it (so the person can be told why nothing happens).
+    pub fn take(
+        cfg: &ProviderConfig,
+        locks_dir: &Path,
+        on_wait: &dyn Fn(Duration),
+    ) -> Result<ProviderLock, Error> {
         let wait_started = SystemTime::now();
-        let guard = cache::lock(
+        let timeout = lock_timeout(cfg);
+        let guard = cache::lock_or_wait(
             locks_dir,
             &cache::refresh_token_key(&cfg.name),
-            lock_timeout(cfg),
+            timeout,
+            &mut || on_wait(timeout),
         )?;
         let failure = guard.path().with_extension("failed");
         Ok(ProviderLock {

@@ -132,7 +132,8 @@ fn unusable_keyring_errors_and_auto_falls_back() {
     let opened = open_store(StoreChoice::Auto, tmp.path(), PROBE).unwrap();
     assert_eq!(opened.store.kind(), StoreKind::File);
     let notice = opened.notice.expect("first fallback gives a notice");
-    assert!(notice.starts_with("no usable keyring ("), "{notice}");
+    assert!(notice.starts_with("no usable keyring; "), "{notice}");
+    assert!(opened.reason.is_some());
     opened.store.set("refresh.dev", "v").unwrap();
     assert!(tmp.path().join("cache/refresh.dev.json").exists());
 

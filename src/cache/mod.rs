@@ -43,7 +43,7 @@ pub use entries::{
 };
 pub use file::FileStore;
 pub use keyring::{KEYRING_SERVICE, KeyringStore, MAX_VALUE_BYTES};
-pub use lock::{KeyLock, lock};
+pub use lock::{KeyLock, lock, lock_or_wait};
 pub use open::{
     DEFAULT_PROBE_TIMEOUT, Opened, STORE_MARKER, StoreChoice, open_store, remembered_choice,
 };

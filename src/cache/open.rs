@@ -11,7 +11,6 @@
 //! expiry; after a switch back they are simply not consulted.
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
 
@@ -30,47 +29,19 @@ const MARKER_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 /// The probe's entry. It holds no secret; [`super::clear`] removes it too.
 pub(crate) const PROBE_KEY: &str = "probe";
 
-/// The `secret_store` setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StoreChoice {
-    /// The keyring if it answers, else files (the default).
-    #[default]
-    Auto,
-    /// The keyring, or an error.
-    Keyring,
-    /// Files under `<config dir>/cache`.
-    File,
-}
-
-impl StoreChoice {
-    /// From `ProviderConfig::secret_store`: unset means [`StoreChoice::Auto`].
-    pub fn from_config(value: Option<&str>) -> Result<StoreChoice, Error> {
-        value.map_or(Ok(StoreChoice::Auto), str::parse)
-    }
-}
-
-impl FromStr for StoreChoice {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<StoreChoice, Error> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "" | "auto" => Ok(StoreChoice::Auto),
-            "keyring" => Ok(StoreChoice::Keyring),
-            "file" => Ok(StoreChoice::File),
-            _ => Err(Error::UnknownChoice {
-                value: s.to_string(),
-            }),
-        }
-    }
-}
+/// The `secret_store` setting; its spellings live in the key table.
+pub use crate::config::StoreChoice;
 
 /// An opened store and, at most once per fallback, a one-line notice for
 /// the person (never a secret).
 pub struct Opened {
     /// The store.
     pub store: Box<dyn SecretStore + Send + Sync>,
-    /// E.g. "no usable keyring (…); storing secrets in … (mode 0600)".
+    /// E.g. "no usable keyring; storing secrets in … (mode 0600)": one
+    /// plain line a person without a keyring can act on.
     pub notice: Option<String>,
+    /// Why the keyring was not used, as the platform said it (for `-v`).
+    pub reason: Option<String>,
 }
 
 impl std::fmt::Debug for Opened {
@@ -78,6 +49,7 @@ impl std::fmt::Debug for Opened {
         f.debug_struct("Opened")
             .field("store", &self.store.kind())
             .field("notice", &self.notice)
+            .field("reason", &self.reason)
             .finish()
     }
 }
@@ -131,7 +103,13 @@ fn open_with(
     let file_store = || -> Box<dyn SecretStore + Send + Sync> {
         Box::new(FileStore::new(&cache).with_locks_dir(&locks))
     };
-    let opened = |store, notice| Ok(Opened { store, notice });
+    let opened = |store, notice| {
+        Ok(Opened {
+            store,
+            notice,
+            reason: None,
+        })
+    };
     match choice {
         StoreChoice::File => opened(file_store(), None),
         StoreChoice::Keyring => match run_probe(probe, probe_timeout) {
@@ -167,11 +145,15 @@ fn open_with(
                     }
                     let notice = first.then(|| {
                         format!(
-                            "no usable keyring ({reason}); storing secrets in {} (mode 0600)",
+                            "no usable keyring; storing secrets in {} (mode 0600); set `secret_store: file` in config.yaml to skip the check",
                             cache.display()
                         )
                     });
-                    opened(file_store(), notice)
+                    Ok(Opened {
+                        store: file_store(),
+                        notice,
+                        reason: Some(reason),
+                    })
                 }
             }
         }
@@ -290,25 +272,6 @@ mod tests {
     }
 
     #[test]
-    fn store_choice_parses_config_values() {
-        assert_eq!(StoreChoice::from_config(None).unwrap(), StoreChoice::Auto);
-        assert_eq!(
-            StoreChoice::from_config(Some("auto")).unwrap(),
-            StoreChoice::Auto
-        );
-        assert_eq!(
-            StoreChoice::from_config(Some("Keyring")).unwrap(),
-            StoreChoice::Keyring
-        );
-        assert_eq!(
-            StoreChoice::from_config(Some("file")).unwrap(),
-            StoreChoice::File
-        );
-        let err = StoreChoice::from_config(Some("vault")).unwrap_err();
-        assert!(err.to_string().contains("\"vault\""), "{err}");
-    }
-
-    #[test]
     fn file_choice_touches_nothing() {
         let tmp = tempfile::tempdir().unwrap();
         let o = open_with(StoreChoice::File, tmp.path(), T, SystemTime::now(), failing).unwrap();
@@ -386,10 +349,17 @@ mod tests {
         assert_eq!(o.store.kind(), StoreKind::File);
         let notice = o.notice.unwrap();
         assert!(
-            notice.starts_with("no usable keyring (the keyring did not answer"),
+            notice.starts_with("no usable keyring; storing secrets in "),
             "{notice}"
         );
-        assert!(notice.ends_with("cache (mode 0600)"), "{notice}");
+        assert!(!notice.contains('\n'), "one line: {notice}");
+        assert!(
+            o.reason
+                .as_deref()
+                .is_some_and(|r| r.starts_with("the keyring did not answer")),
+            "{:?}",
+            o.reason
+        );
         let marker = tmp.path().join("cache").join(STORE_MARKER);
         assert_eq!(std::fs::read_to_string(&marker).unwrap(), "file\n");
         assert_eq!(remembered_choice(tmp.path()), Some(StoreKind::File));

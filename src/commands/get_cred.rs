@@ -43,7 +43,8 @@ pub fn run(ctx: &Ctx, mut args: GetCredArgs) -> Result<ExitCode> {
     } else {
         args.format.unwrap_or_default()
     };
-    let text = output::render(&got.credentials, format);
+    let region = args.region.as_deref().or(cfg.aws_region.as_deref());
+    let text = output::render_with_region(&got.credentials, region, format);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())

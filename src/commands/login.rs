@@ -20,14 +20,6 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     };
     // Everything the write would refuse is checked first, so a refusal
     // never costs a browser round trip.
-    if let Some(region) = args.region.as_deref()
-        && !aws_cli_oidc::sts::is_region(region)
-    {
-        return Err(super::UsageError(format!(
-            "invalid --region {region:?}: expected a region name such as us-east-1"
-        ))
-        .into());
-    }
     let cfg = ctx.provider(&args.target)?;
     let paths = ctx.aws_paths()?;
     check_login_target(&paths, profile, args.force, args.region.as_deref())?;

@@ -197,6 +197,18 @@ fn parallel_cold_start_logs_in_once_and_all_print_the_same_credentials() {
         "one browser launch for 20 callers; browser.log:\n{}",
         sandbox.browser_log()
     );
+    // The callers that waited for the one login said so on stderr.
+    let waiting = runs
+        .iter()
+        .filter(|r| {
+            r.stderr
+                .contains("waiting for another aws-cli-oidc login for provider \"oidc\" to finish")
+        })
+        .count();
+    assert!(
+        (1..20).contains(&waiting),
+        "{waiting} of 20 callers said they wait for the other login"
+    );
     assert_eq!(
         grant_count(&peers, "authorization_code"),
         1,
@@ -495,13 +507,22 @@ fn refresh_renews_login_profiles_and_reports_needed_logins() {
         "{before}"
     );
 
-    // Nothing due within 5 minutes: silent no-op.
+    // Nothing due within 5 minutes: a no-op that says so, unless --quiet.
     let idle = sandbox.run(&["refresh", "--within", "5"]);
     idle.assert_success();
+    assert_eq!(idle.stdout, "");
+    assert!(
+        idle.stderr
+            .contains("nothing to refresh: 1 profile stays valid for more than 5 minutes"),
+        "{}",
+        idle.streams()
+    );
+    let quiet = sandbox.run(&["refresh", "--within", "5", "--quiet"]);
+    quiet.assert_success();
     assert_eq!(
-        (idle.stdout.as_str(), idle.stderr.as_str()),
+        (quiet.stdout.as_str(), quiet.stderr.as_str()),
         ("", ""),
-        "nothing to do prints nothing"
+        "--quiet with nothing to do prints nothing"
     );
     assert_eq!(read(), before, "a no-op leaves the file alone");
 
@@ -579,6 +600,16 @@ fn auto_store_without_secret_service_uses_private_files_and_says_so_once() {
             .stderr
             .contains(&cache_dir(&sandbox).display().to_string()),
         "the notice names the directory{}",
+        first.streams()
+    );
+    let line = first
+        .stderr
+        .lines()
+        .find(|l| l.contains("no usable keyring"))
+        .unwrap_or_default();
+    assert!(
+        !line.to_lowercase().contains("dbus") && !line.contains("Platform failure"),
+        "the notice is one plain line; the raw error only with -v{}",
         first.streams()
     );
     let second = get_cred_s(&sandbox);

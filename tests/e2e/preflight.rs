@@ -38,6 +38,7 @@ fn assert_refused_before_browser(
 #[test]
 fn bad_roles_are_refused_before_the_browser() {
     let sandbox = Sandbox::new();
+    // -r is checked while the arguments are parsed: a usage error.
     for role in [
         "arn:aws:iam::123456789012:user/alice",
         "developer",
@@ -47,24 +48,21 @@ fn bad_roles_are_refused_before_the_browser() {
             &sandbox,
             &["get-cred", "-p", "oidc", "-r", role],
             &[],
-            1,
+            2,
             &[role, "expected arn:aws:iam::123456789012:role/NAME"],
         );
     }
+    // A bad default role in config.yaml is refused before the browser too.
+    let yaml = std::fs::read_to_string(sandbox.config_path()).unwrap();
+    let developer = crate::support::role_arn("developer");
+    let user = "arn:aws:iam::123456789012:user/alice";
+    sandbox.write_config(&yaml.replacen(&developer, user, 1));
     assert_refused_before_browser(
         &sandbox,
-        &[
-            "login",
-            "--profile",
-            "dev",
-            "-p",
-            "oidc",
-            "-r",
-            "arn:aws:iam::123456789012:user/alice",
-        ],
+        &["login", "--profile", "dev", "-p", "oidc"],
         &[],
         1,
-        &["not role/NAME"],
+        &[user, "role/NAME"],
     );
 }
 
@@ -84,7 +82,7 @@ fn a_bad_region_is_a_usage_error_before_the_browser() {
         ],
         &[],
         2,
-        &["invalid --region \"us east 1\"", "us-east-1"],
+        &["'us east 1'", "--region", "us-east-1"],
     );
 }
 

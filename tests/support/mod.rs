@@ -565,6 +565,64 @@ quick:
     )
 }
 
+/// A bare temporary HOME without peers, for runs that need nothing but the
+/// binary (hermetic tests, and runs that must fail fast).
+pub struct Bare {
+    /// The temporary HOME.
+    pub home: tempfile::TempDir,
+}
+
+impl Bare {
+    /// An empty HOME.
+    pub fn new() -> Bare {
+        let home = tempfile::Builder::new()
+            .prefix("aws-cli-oidc-bare.")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("cannot create a temporary HOME: {e}"));
+        Bare { home }
+    }
+
+    /// `HOME/.aws-cli-oidc`.
+    pub fn config_dir(&self) -> PathBuf {
+        self.home.path().join(".aws-cli-oidc")
+    }
+
+    /// Writes `text` to `HOME/rel` (mode 0600), creating its directories.
+    pub fn write(&self, rel: &str, text: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.home.path().join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        }
+        std::fs::write(&path, text)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .unwrap_or_else(|e| panic!("cannot chmod {}: {e}", path.display()));
+    }
+
+    /// Runs `aws-cli-oidc ARGS` with only PATH and HOME set, without a terminal.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[])
+    }
+
+    /// Like [`Bare::run`], with extra environment.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new("setsid");
+        cmd.arg(binary())
+            .args(args)
+            .env_clear()
+            .env(
+                "PATH",
+                std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
+            )
+            .env("HOME", self.home.path())
+            .envs(env.iter().copied())
+            .current_dir(self.home.path());
+        run_bounded(&mut cmd, Duration::from_secs(20))
+    }
+}
+
 /// A temporary HOME plus the environment our binary and `aws` run with.
 pub struct Sandbox {
     home: tempfile::TempDir,
