@@ -8,10 +8,20 @@ mod commands;
 use std::process::ExitCode;
 
 use aws_cli_oidc::cli::exit;
-use clap::Parser;
+use clap::Parser as _;
 
 fn main() -> ExitCode {
-    let cli = aws_cli_oidc::cli::Cli::parse();
+    let cli = match aws_cli_oidc::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            // clap quotes the offending argument as given: make any control
+            // character in it visible, as for every other message.
+            let text = e.render().to_string();
+            eprint!("{}", aws_cli_oidc::text::sanitize_lines(&text));
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
+        }
+    };
     commands::logging::init(cli.verbose);
     let env = commands::Env::from_process();
     match commands::run(cli, &env) {

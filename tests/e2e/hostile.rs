@@ -194,12 +194,12 @@ fn cli_rows() -> Vec<Row> {
                 "arn:aws:iam::123456789012:user/bob",
                 "-j",
             ],
-            1,
+            2,
             "user/bob",
         ),
         r(
             &["get-cred", "-p", "oidc", "-r", "developer", "-j"],
-            1,
+            2,
             "developer",
         ),
         r(
@@ -211,7 +211,7 @@ fn cli_rows() -> Vec<Row> {
                 "arn:aws:iam::123456789012:role/\u{1b}[2J",
                 "-j",
             ],
-            1,
+            2,
             "role",
         ),
         r(
@@ -266,28 +266,28 @@ fn cli_rows() -> Vec<Row> {
         r(&["login", "-p", "oidc"], 2, "--profile"),
         r(
             &["login", "--profile", "dev\u{7}x", "-p", "oidc", "-r", &dev],
-            1,
+            2,
             "dev",
         ),
         r(
             &["login", "--profile", "", "-p", "oidc", "-r", &dev],
-            1,
+            2,
             "profile",
         ),
         r(
             &["login", "--profile", "[dev]", "-p", "oidc", "-r", &dev],
-            1,
+            2,
             "profile",
         ),
         r(&["refresh", "--within", "many"], 2, "many"),
         r(
             &["refresh", "--profile", "ghost\u{1b}]0;x\u{7}"],
-            1,
+            2,
             "ghost",
         ),
         r(
             &["uninstall-profile", "--profile", "nope\r\nfake"],
-            1,
+            2,
             "nope",
         ),
     ]
@@ -782,9 +782,13 @@ fn aws_file_rows() -> Vec<Row> {
         conf(b"[profile dev\n", install.clone(), "config"),
         conf(b"\xff\xfe", install.clone(), "config"),
         conf(b"[profile dev]\rregion = x\r", install.clone(), "config"),
-        conf(
-            b"[profile dev]\ncredential_process = aws-cli-oidc get-cred -p other\n",
+        row(
+            "aws_files",
+            Setup::AwsConfig(
+                b"[profile dev]\ncredential_process = aws-cli-oidc get-cred -p other\n".to_vec(),
+            ),
             args(&["uninstall-profile", "--profile", "dev\u{1b}[2J"]),
+            2,
             "invalid profile name",
         ),
     ]
