@@ -247,7 +247,8 @@ impl Refreshed {
         let needs_id_token = match cfg.federation_type {
             FederationType::Oidc => true,
             FederationType::Saml2 => {
-                cfg.token_exchange_subject_token_type == Some(SubjectTokenType::IdToken)
+                cfg.token_exchange_subject_token_type
+                    == Some(crate::config::SubjectTokenType::IdToken)
             }
         };
         match (&self.id_token_rejected, &self.grant.claims) {

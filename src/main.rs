@@ -8,18 +8,18 @@ mod commands;
 use std::process::ExitCode;
 
 use aws_cli_oidc::cli::exit;
-use clap::Parser as _;
+use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = match aws_cli_oidc::cli::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) if !e.use_stderr() => e.exit(),
-        Err(e) => {
-            // clap quotes the offending argument as given: make any control
-            // character in it visible, as for every other message.
-            let text = e.render().to_string();
+        Err(err) if !err.use_stderr() => err.exit(),
+        Err(err) => {
+            // clap quotes the offending argument as given: a value with
+            // escape sequences must not reach the terminal raw either.
+            let text = err.render().to_string();
             eprint!("{}", aws_cli_oidc::text::sanitize_lines(&text));
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
+            return ExitCode::from(exit::USAGE);
         }
     };
     commands::logging::init(cli.verbose);

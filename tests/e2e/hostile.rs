@@ -782,6 +782,8 @@ fn aws_file_rows() -> Vec<Row> {
         conf(b"[profile dev\n", install.clone(), "config"),
         conf(b"\xff\xfe", install.clone(), "config"),
         conf(b"[profile dev]\rregion = x\r", install.clone(), "config"),
+        // A hostile profile name is a usage error, and the foreign file
+        // stays as it is.
         row(
             "aws_files",
             Setup::AwsConfig(
