@@ -37,6 +37,17 @@ bench_init() {
   fi
   (cd "$bench_root" && cargo build --release --locked -q --bin aws-cli-oidc)
   BIN="$bench_root/target/release/aws-cli-oidc"
+  # BENCH_STATIC=1: also a static-pie build (glibc, crt-static) in its own
+  # target directory, measured beside the default one (a full release build).
+  BIN_STATIC=""
+  if [ "${BENCH_STATIC:-0}" = 1 ]; then
+    local triple
+    triple="$(rustc -vV | sed -n 's/^host: //p')"
+    (cd "$bench_root" && RUSTFLAGS="-C target-feature=+crt-static" \
+      cargo build --release --locked -q --bin aws-cli-oidc --target "$triple" \
+      --target-dir "$bench_root/target/static")
+    BIN_STATIC="$bench_root/target/static/$triple/release/aws-cli-oidc"
+  fi
   local peers="$bench_root/tests/peers"
   if [ ! -d "$peers/node_modules/oidc-provider" ] || [ ! -x "$peers/.venv/bin/python" ]; then
     echo "the end-to-end peers are not installed: run bash tests/peers/install.sh" >&2

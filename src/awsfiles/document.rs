@@ -63,6 +63,72 @@ use super::error::Error;
 /// The spaces and tabs the profile-file rules trim.
 const WS: [char; 2] = [' ', '\t'];
 
+/// `s` without leading and trailing [`WS`] (a byte loop: both are ASCII).
+fn trim_ws(s: &str) -> &str {
+    trim_ws_end(trim_ws_start(s))
+}
+
+fn is_ws_byte(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+fn trim_ws_start(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while b.get(i).is_some_and(|&c| is_ws_byte(c)) {
+        i += 1;
+    }
+    s.get(i..).unwrap_or_default()
+}
+
+fn trim_ws_end(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut j = b.len();
+    while j > 0 && b.get(j - 1).is_some_and(|&c| is_ws_byte(c)) {
+        j -= 1;
+    }
+    s.get(..j).unwrap_or_default()
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The first index of byte `a`, `b` or `c` in `hay`, eight bytes at a
+/// time (the classic zero-byte test: the lowest flagged byte is exact).
+fn find_byte3(hay: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
+    let (va, vb, vc) = (
+        ONES * u64::from(a),
+        ONES * u64::from(b),
+        ONES * u64::from(c),
+    );
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut chunks = hay.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let hits = zero(x ^ va) | zero(x ^ vb) | zero(x ^ vc);
+        if hits != 0 {
+            return Some(at + (hits.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&x| x == a || x == b || x == c)
+        .map(|p| at + p)
+}
+
+fn find_byte2(hay: &[u8], a: u8, b: u8) -> Option<usize> {
+    find_byte3(hay, a, b, b)
+}
+
+fn find_byte(hay: &[u8], a: u8) -> Option<usize> {
+    find_byte3(hay, a, a, a)
+}
+
 /// Which AWS file a document is: it decides how section names read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
@@ -90,10 +156,44 @@ impl Eol {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One line: where its text is (a span of the parsed text, or a line an
+/// edit wrote), its ending, and its kind (decided once, when it is made).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Line {
-    text: String,
+    /// Byte range in `Document::src`, or with `own` an index into
+    /// `Document::own` (`start`) and nothing else.
+    start: usize,
+    end: usize,
+    own: bool,
     eol: Eol,
+    kind: Kind,
+    /// For a header that parses: the byte range of the text inside its
+    /// brackets within the line, when it fits; `(0, 0)` otherwise. Edits
+    /// look sections up by name many times; this spares re-parsing headers.
+    inner: (u16, u16),
+}
+
+impl Line {
+    fn new(start: usize, end: usize, own: bool, eol: Eol, text: &str) -> Line {
+        let kind = kind(text);
+        let mut inner = (0, 0);
+        if kind == Kind::Header
+            && let Ok(i) = header_inner(text)
+        {
+            let from = (i.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+            if let (Ok(a), Ok(b)) = (u16::try_from(from), u16::try_from(from + i.len())) {
+                inner = (a, b);
+            }
+        }
+        Line {
+            start,
+            end,
+            own,
+            eol,
+            kind,
+            inner,
+        }
+    }
 }
 
 /// What a line is, decided from the line alone (as the SDK parsers do).
@@ -107,6 +207,13 @@ enum Kind {
 }
 
 fn kind(text: &str) -> Kind {
+    // Most lines start with a visible ASCII character: decide from it.
+    match text.as_bytes().first() {
+        Some(b'#' | b';') => return Kind::Comment,
+        Some(b'[') => return Kind::Header,
+        Some(c) if c.is_ascii_graphic() => return Kind::Entry,
+        _ => {}
+    }
     if text.trim().is_empty() {
         Kind::Blank
     } else if text.starts_with(['#', ';']) {
@@ -122,11 +229,35 @@ fn kind(text: &str) -> Kind {
 
 /// A parsed AWS config or credentials file that renders back byte for byte.
 /// `Debug` shows only its size: the text may hold secret keys.
-#[derive(Clone, PartialEq, Eq, Default)]
+///
+/// It keeps the parsed text as one buffer and each line as a span of it;
+/// only the lines an edit writes own their text. Parsing, checking and
+/// rendering allocate nothing per line, so the cost stays linear and small
+/// for files with many thousands of profiles.
+#[derive(Clone, Default)]
 pub struct Document {
     bom: bool,
+    /// The text as parsed (with the byte-order mark, if any).
+    src: String,
+    /// Text of lines written by edits.
+    own: Vec<Box<str>>,
     lines: Vec<Line>,
 }
+
+/// Two documents are equal when they render the same text.
+impl PartialEq for Document {
+    fn eq(&self, other: &Self) -> bool {
+        self.bom == other.bom
+            && self.lines.len() == other.lines.len()
+            && self
+                .lines
+                .iter()
+                .zip(&other.lines)
+                .all(|(a, b)| a.eol == b.eol && self.text(a) == other.text(b))
+    }
+}
+
+impl Eq for Document {}
 
 impl std::fmt::Debug for Document {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -258,30 +389,41 @@ struct EntryParts {
 /// Where an inline comment starts: `#` or `;` after whitespace (or anywhere,
 /// for headers).
 fn comment_start(text: &str, need_whitespace: bool) -> Option<usize> {
-    let mut prev_ws = false;
-    for (i, c) in text.char_indices() {
-        if (c == '#' || c == ';') && (prev_ws || !need_whitespace) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(off) = find_byte2(bytes.get(from..)?, b'#', b';') {
+        let i = from + off;
+        if !need_whitespace || after_whitespace(text, i) {
             return Some(i);
         }
-        prev_ws = c.is_whitespace();
+        from = i + 1;
     }
     None
 }
 
-fn entry_parts(text: &str) -> Result<EntryParts, &'static str> {
-    let content_end = comment_start(text, true).unwrap_or(text.len());
-    let content = &text[..content_end];
-    let eq = content
-        .find('=')
-        .ok_or("expected an '=' sign defining a property")?;
-    let key = content[..eq].trim_matches(WS);
-    if key.is_empty() {
-        return Err("property did not have a name");
+/// Whether the character before byte `i` (a character boundary) is
+/// whitespace.
+fn after_whitespace(text: &str, i: usize) -> bool {
+    match i.checked_sub(1).and_then(|j| text.as_bytes().get(j)) {
+        None => false,
+        Some(&b) if b.is_ascii() => char::from(b).is_whitespace(),
+        Some(_) => text
+            .get(..i)
+            .and_then(|before| before.chars().next_back())
+            .is_some_and(char::is_whitespace),
     }
-    let key_end = content[..eq].trim_end_matches(WS).len();
-    let after = &content[eq + 1..];
-    let value_start = eq + 1 + (after.len() - after.trim_start_matches(WS).len());
-    let value_end = content.trim_end_matches(WS).len().max(value_start);
+}
+
+fn entry_parts(text: &str) -> Result<EntryParts, &'static str> {
+    let (key_end, eq) = entry_key(text)?;
+    // After the '=' (not whitespace), a comment needs whitespace before it.
+    let after = text.get(eq + 1..).unwrap_or_default();
+    let content = match comment_start(after, true) {
+        Some(c) => after.get(..c).unwrap_or_default(),
+        None => after,
+    };
+    let value_start = eq + 1 + (content.len() - trim_ws_start(content).len());
+    let value_end = (eq + 1 + trim_ws_end(content).len()).max(value_start);
     Ok(EntryParts {
         key_end,
         value_start,
@@ -289,17 +431,63 @@ fn entry_parts(text: &str) -> Result<EntryParts, &'static str> {
     })
 }
 
+/// The end of a property line's key and the index of its '=', or why it is
+/// not a property.
+fn entry_key(text: &str) -> Result<(usize, usize), &'static str> {
+    const NO_EQ: &str = "expected an '=' sign defining a property";
+    let bytes = text.as_bytes();
+    // The first '=' before any comment (one scan for all three bytes).
+    let mut from = 0;
+    let eq = loop {
+        let i = from
+            + find_byte3(bytes.get(from..).unwrap_or_default(), b'=', b'#', b';').ok_or(NO_EQ)?;
+        if bytes.get(i) == Some(&b'=') {
+            break i;
+        }
+        if after_whitespace(text, i) {
+            return Err(NO_EQ);
+        }
+        from = i + 1;
+    };
+    let key_end = trim_ws_end(text.get(..eq).unwrap_or_default()).len();
+    if trim_ws_start(text.get(..key_end).unwrap_or_default()).is_empty() {
+        return Err("property did not have a name");
+    }
+    Ok((key_end, eq))
+}
+
+/// Whether the value of a property line whose '=' is at `eq` is empty,
+/// without scanning the value: it is when only spaces, tabs and a comment
+/// follow the '='.
+fn value_is_empty(text: &str, eq: usize) -> bool {
+    let after = text.get(eq + 1..).unwrap_or_default();
+    let rest = trim_ws_start(after);
+    rest.is_empty() || (rest.len() < after.len() && rest.starts_with(['#', ';']))
+}
+
 /// The text inside a header's brackets, trimmed, or why it is not a header.
 fn header_inner(text: &str) -> Result<&str, &'static str> {
+    // The common case, `[name]` with no spaces or comment, in one scan.
+    let b = text.as_bytes();
+    if b.len() >= 2
+        && b.first() == Some(&b'[')
+        && b.last() == Some(&b']')
+        && let Some(inner) = text.get(1..b.len() - 1)
+        && !inner
+            .bytes()
+            .any(|c| matches!(c, b' ' | b'\t' | b'#' | b';'))
+    {
+        return Ok(inner);
+    }
     let end = comment_start(text, false).unwrap_or(text.len());
-    let line = text[..end].trim_matches(WS);
+    let line = trim_ws(text.get(..end).unwrap_or_default());
     let inner = line
         .strip_suffix(']')
         .ok_or("profile definition must end with ']'")?;
     let inner = inner
         .strip_prefix('[')
         .ok_or("profile definition must start with '['")?;
-    Ok(inner.trim_matches(WS))
+    Ok(trim_ws(inner))
 }
 
 /// `profile \t dev` and `profile dev` name the same section.
@@ -313,10 +501,11 @@ fn canonical(inner: &str) -> String {
 /// Whether a header's inner text names `want` (already canonical), without
 /// allocating.
 fn same_name(inner: &str, want: &str) -> bool {
-    match inner.find(WS) {
+    match find_byte2(inner.as_bytes(), b' ', b'\t') {
         None => inner == want,
         Some(i) => {
-            let (word, rest) = (&inner[..i], inner[i..].trim_matches(WS));
+            let word = inner.get(..i).unwrap_or_default();
+            let rest = trim_ws(inner.get(i..).unwrap_or_default());
             want.len() == word.len() + 1 + rest.len()
                 && want.starts_with(word)
                 && want[word.len()..].starts_with(' ')
@@ -440,61 +629,136 @@ impl std::fmt::Debug for Property {
     }
 }
 
-struct RawSection {
-    inner: String,
-    props: Vec<(String, String)>,
+/// What [`Document::walk`] reports, in file order.
+enum Event<'a> {
+    /// A header, with the text inside its brackets (trimmed).
+    Section(&'a str),
+    /// A property: its key as written and its line (the value is found
+    /// only when asked for, with [`entry_parts`]).
+    Property(&'a str, &'a str),
+    /// A continuation line of the last property, trimmed.
+    Continuation(&'a str),
+}
+
+/// A section as [`Document::profiles`] collects it.
+struct RawSection<'a> {
+    inner: &'a str,
+    props: Vec<(&'a str, std::borrow::Cow<'a, str>)>,
 }
 
 impl Document {
     /// Split text into lines. Never fails: lines the rules reject are kept and
     /// reported by [`Document::validate`].
     pub fn parse(text: &str) -> Document {
-        let (bom, body) = match text.strip_prefix('\u{feff}') {
-            Some(rest) => (true, rest),
-            None => (false, text),
+        Document::parse_string(text.to_string())
+    }
+
+    /// [`Document::parse`] taking the text by value, which saves a copy.
+    pub fn parse_string(src: String) -> Document {
+        let body_start = if src.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
         };
-        let mut lines = Vec::new();
+        let body = src.get(body_start..).unwrap_or_default();
+        // A typical line is 20-40 bytes; one reservation avoids regrowing.
+        let mut lines = Vec::with_capacity(body.len() / 24 + 1);
+        let mut pos = body_start;
         let mut rest = body;
         while !rest.is_empty() {
-            match rest.find('\n') {
-                Some(i) => {
-                    let seg = &rest[..i];
-                    let line = match seg.strip_suffix('\r') {
-                        Some(t) => Line {
-                            text: t.to_string(),
-                            eol: Eol::CrLf,
-                        },
-                        None => Line {
-                            text: seg.to_string(),
-                            eol: Eol::Lf,
-                        },
-                    };
-                    lines.push(line);
-                    rest = &rest[i + 1..];
+            let (seg_len, eol, next) = match find_byte(rest.as_bytes(), b'\n') {
+                Some(i) if rest.as_bytes().get(i.wrapping_sub(1)) == Some(&b'\r') => {
+                    (i - 1, Eol::CrLf, i + 1)
                 }
-                None => {
-                    lines.push(Line {
-                        text: rest.to_string(),
-                        eol: Eol::None,
-                    });
-                    rest = "";
-                }
-            }
+                Some(i) => (i, Eol::Lf, i + 1),
+                None => (rest.len(), Eol::None, rest.len()),
+            };
+            let text = rest.get(..seg_len).unwrap_or_default();
+            lines.push(Line::new(pos, pos + seg_len, false, eol, text));
+            pos += next;
+            rest = rest.get(next..).unwrap_or_default();
         }
-        Document { bom, lines }
+        Document {
+            bom: body_start > 0,
+            src,
+            own: Vec::new(),
+            lines,
+        }
+    }
+
+    /// The text as parsed, before any edit.
+    pub fn source(&self) -> &str {
+        &self.src
+    }
+
+    /// The text of a line (without its ending).
+    fn text(&self, l: &Line) -> &str {
+        if l.own {
+            self.own.get(l.start).map(|t| &**t).unwrap_or_default()
+        } else {
+            self.src.get(l.start..l.end).unwrap_or_default()
+        }
+    }
+
+    /// The text of line `i` (empty past the end).
+    fn line(&self, i: usize) -> &str {
+        self.lines.get(i).map(|l| self.text(l)).unwrap_or_default()
+    }
+
+    fn kind_at(&self, i: usize) -> Option<Kind> {
+        self.lines.get(i).map(|l| l.kind)
+    }
+
+    /// A line holding text an edit wrote.
+    fn owned_line(&mut self, text: String, eol: Eol) -> Line {
+        let line = Line::new(self.own.len(), 0, true, eol, &text);
+        self.own.push(text.into_boxed_str());
+        line
+    }
+
+    /// The text inside a header line's brackets, or why it is not a header.
+    fn header(&self, l: &Line) -> Result<&str, &'static str> {
+        let text = self.text(l);
+        match l.inner {
+            (0, 0) => header_inner(text),
+            (a, b) => Ok(text.get(usize::from(a)..usize::from(b)).unwrap_or_default()),
+        }
     }
 
     /// The text, byte for byte as parsed except for the edits made.
     pub fn render(&self) -> String {
-        let mut out =
-            String::with_capacity(self.lines.iter().map(|l| l.text.len() + 2).sum::<usize>() + 3);
+        let extra: usize = self.own.iter().map(|t| t.len() + 2).sum();
+        let mut out = String::with_capacity(self.src.len() + extra + 2);
         if self.bom {
             out.push('\u{feff}');
         }
+        // Runs of untouched lines are contiguous in `src`: copy each run at
+        // once.
+        let mut run: Option<(usize, usize)> = None;
+        let flush = |out: &mut String, run: &mut Option<(usize, usize)>| {
+            if let Some((s, e)) = run.take() {
+                out.push_str(self.src.get(s..e).unwrap_or_default());
+            }
+        };
         for l in &self.lines {
-            out.push_str(&l.text);
-            out.push_str(l.eol.as_str());
+            let eol = l.eol.as_str();
+            let line_end = l.end + eol.len();
+            let untouched = !l.own && self.src.get(l.end..line_end) == Some(eol);
+            if untouched {
+                match &mut run {
+                    Some((_, e)) if *e == l.start => *e = line_end,
+                    _ => {
+                        flush(&mut out, &mut run);
+                        run = Some((l.start, line_end));
+                    }
+                }
+            } else {
+                flush(&mut out, &mut run);
+                out.push_str(self.text(l));
+                out.push_str(eol);
+            }
         }
+        flush(&mut out, &mut run);
         out
     }
 
@@ -507,94 +771,109 @@ impl Document {
             .unwrap_or(Eol::Lf)
     }
 
-    /// Walk the lines as the SDK parsers do: sections with their properties,
-    /// or the first syntax error.
-    fn walk(&self) -> Result<Vec<RawSection>, Error> {
+    /// Walk the lines as the SDK parsers do, reporting sections, properties
+    /// and continuation lines to `f`, or stop at the first syntax error.
+    fn walk<'a>(&'a self, mut f: impl FnMut(Event<'a>)) -> Result<(), Error> {
         let err = |i: usize, reason: &str| Error::Parse {
             path: Default::default(),
             line: i + 1,
             reason: reason.to_string(),
         };
-        let mut sections: Vec<RawSection> = Vec::new();
+        let mut have_section = false;
         // Whether the current property started empty (a sub-property block).
         let mut sub = false;
         let mut have_prop = false;
         for (i, l) in self.lines.iter().enumerate() {
-            match kind(&l.text) {
+            match l.kind {
                 Kind::Blank | Kind::Comment => {}
                 Kind::Header => {
-                    let inner = header_inner(&l.text).map_err(|r| err(i, r))?;
-                    sections.push(RawSection {
-                        inner: inner.to_string(),
-                        props: Vec::new(),
-                    });
+                    let inner = self.header(l).map_err(|r| err(i, r))?;
+                    f(Event::Section(inner));
+                    have_section = true;
                     have_prop = false;
                 }
                 Kind::Entry => {
-                    let Some(sec) = sections.last_mut() else {
+                    if !have_section {
                         return Err(err(i, "expected a profile definition before this property"));
-                    };
-                    let p = entry_parts(&l.text).map_err(|r| err(i, r))?;
-                    let key = l.text[..p.key_end].to_string();
-                    let value = l.text[p.value_start..p.value_end].to_string();
-                    sub = value.is_empty();
-                    sec.props.push((key, value));
+                    }
+                    let text = self.text(l);
+                    let (key_end, eq) = entry_key(text).map_err(|r| err(i, r))?;
+                    sub = value_is_empty(text, eq);
+                    f(Event::Property(
+                        text.get(..key_end).unwrap_or_default(),
+                        text,
+                    ));
                     have_prop = true;
                 }
                 Kind::Continuation => {
-                    let Some(sec) = sections.last_mut() else {
+                    if !have_section {
                         return Err(err(
                             i,
                             "expected a profile definition before this continuation",
                         ));
-                    };
-                    let last = match sec.props.last_mut() {
-                        Some(last) if have_prop => last,
-                        _ => {
-                            return Err(err(
-                                i,
-                                "expected a property definition, found continuation",
-                            ));
-                        }
-                    };
-                    let line = l.text.trim();
+                    }
+                    if !have_prop {
+                        return Err(err(i, "expected a property definition, found continuation"));
+                    }
+                    let line = self.text(l).trim();
                     if sub {
                         let content = match comment_start(line, true) {
-                            Some(c) => &line[..c],
+                            Some(c) => line.get(..c).unwrap_or_default(),
                             None => line,
                         };
-                        let Some(eq) = content.find('=') else {
+                        let Some(eq) = find_byte(content.as_bytes(), b'=') else {
                             return Err(err(i, "expected an '=' sign defining a sub-property"));
                         };
-                        if content[..eq].trim_matches(WS).is_empty() {
+                        if trim_ws(content.get(..eq).unwrap_or_default()).is_empty() {
                             return Err(err(i, "sub-property did not have a name"));
                         }
                     }
-                    last.1.push('\n');
-                    last.1.push_str(line);
+                    f(Event::Continuation(line));
                 }
             }
         }
-        Ok(sections)
+        Ok(())
     }
 
     /// The first place where the file breaks the profile-file rules.
     pub fn validate(&self) -> Result<(), Error> {
-        self.walk().map(|_| ())
+        self.walk(|_| {})
     }
 
     /// The profiles a reader of this file sees.
     pub fn profiles(&self, kind: FileKind) -> Result<Profiles, Error> {
-        let sections = self.walk()?;
+        let mut sections: Vec<RawSection<'_>> = Vec::new();
+        self.walk(|e| match e {
+            Event::Section(inner) => sections.push(RawSection {
+                inner,
+                props: Vec::new(),
+            }),
+            Event::Property(k, line) => {
+                if let Some(s) = sections.last_mut() {
+                    let v = entry_parts(line)
+                        .ok()
+                        .and_then(|p| line.get(p.value_start..p.value_end))
+                        .unwrap_or_default();
+                    s.props.push((k, v.into()));
+                }
+            }
+            Event::Continuation(line) => {
+                if let Some((_, v)) = sections.last_mut().and_then(|s| s.props.last_mut()) {
+                    let v = v.to_mut();
+                    v.push('\n');
+                    v.push_str(line);
+                }
+            }
+        })?;
         let mut out = Profiles::default();
         let has_prefixed_default = kind == FileKind::Config
             && sections
                 .iter()
-                .any(|s| canonical(&s.inner) == "profile default");
+                .any(|s| same_name(s.inner, "profile default"));
         for s in sections {
             let (prefix, name) = match s.inner.find(WS) {
                 Some(i) => (&s.inner[..i], s.inner[i..].trim_matches(WS)),
-                None => ("", s.inner.as_str()),
+                None => ("", s.inner),
             };
             let target = match kind {
                 FileKind::Config => match prefix {
@@ -615,8 +894,8 @@ impl Document {
             }
             let props = target.entry(name.to_string()).or_default();
             for (k, v) in s.props {
-                if is_valid_name(&k) {
-                    props.insert(k.to_lowercase(), v);
+                if is_valid_name(k) {
+                    props.insert(k.to_lowercase(), v.into_owned());
                 }
             }
         }
@@ -632,11 +911,11 @@ impl Document {
     fn spans_all(&self) -> Vec<(String, Span)> {
         let mut out: Vec<(String, Span)> = Vec::new();
         for (i, l) in self.lines.iter().enumerate() {
-            if kind(&l.text) == Kind::Header {
+            if l.kind == Kind::Header {
                 if let Some(last) = out.last_mut() {
                     last.1.end = i;
                 }
-                let name = header_inner(&l.text).map(canonical).unwrap_or_default();
+                let name = self.header(l).map(canonical).unwrap_or_default();
                 out.push((
                     name,
                     Span {
@@ -657,13 +936,13 @@ impl Document {
         let mut found: Vec<Span> = Vec::new();
         let mut in_match = false;
         for (i, l) in self.lines.iter().enumerate() {
-            if !l.text.starts_with('[') || kind(&l.text) != Kind::Header {
+            if l.kind != Kind::Header {
                 continue;
             }
             if in_match && let Some(last) = found.last_mut() {
                 last.end = i;
             }
-            in_match = header_inner(&l.text).is_ok_and(|inner| same_name(inner, &want));
+            in_match = self.header(l).is_ok_and(|inner| same_name(inner, &want));
             if in_match {
                 found.push(Span {
                     header: i,
@@ -685,7 +964,9 @@ impl Document {
     /// Whether a section with this header exists (once or more).
     pub fn has_section(&self, section: &str) -> bool {
         let want = canonical(section);
-        self.spans_all().iter().any(|(n, _)| *n == want)
+        self.lines.iter().any(|l| {
+            l.kind == Kind::Header && self.header(l).is_ok_and(|inner| same_name(inner, &want))
+        })
     }
 
     /// The section of `profile` in a config file: `profile default` when the
@@ -703,7 +984,7 @@ impl Document {
     fn entry_end(&self, entry: usize, limit: usize) -> usize {
         let mut end = entry + 1;
         for j in entry + 1..limit {
-            match self.lines.get(j).map(|l| kind(&l.text)) {
+            match self.kind_at(j) {
                 Some(Kind::Continuation) => end = j + 1,
                 Some(Kind::Blank | Kind::Comment) => {}
                 _ => break,
@@ -717,27 +998,29 @@ impl Document {
         (span.header + 1..span.end)
             .filter_map(|i| {
                 let l = self.lines.get(i)?;
-                if kind(&l.text) != Kind::Entry {
+                if l.kind != Kind::Entry {
                     return None;
                 }
-                entry_parts(&l.text).ok().map(|p| (i, p))
+                entry_parts(self.text(l)).ok().map(|p| (i, p))
             })
             .collect()
     }
 
+    /// The key of entry line `i`.
+    fn key_at(&self, i: usize, p: &EntryParts) -> &str {
+        self.line(i).get(..p.key_end).unwrap_or_default()
+    }
+
     fn value_of(&self, i: usize, p: &EntryParts, span: Span) -> String {
         let mut v = self
-            .lines
-            .get(i)
-            .and_then(|l| l.text.get(p.value_start..p.value_end))
+            .line(i)
+            .get(p.value_start..p.value_end)
             .unwrap_or_default()
             .to_string();
         for j in i + 1..self.entry_end(i, span.end) {
-            if let Some(l) = self.lines.get(j)
-                && kind(&l.text) == Kind::Continuation
-            {
+            if self.kind_at(j) == Some(Kind::Continuation) {
                 v.push('\n');
-                v.push_str(l.text.trim());
+                v.push_str(self.line(j).trim());
             }
         }
         v
@@ -753,7 +1036,7 @@ impl Document {
             self.entries(span)
                 .into_iter()
                 .map(|(i, p)| Property {
-                    key: self.lines[i].text[..p.key_end].to_string(),
+                    key: self.key_at(i, &p).to_string(),
                     value: self.value_of(i, &p, span),
                     line: i + 1,
                 })
@@ -768,7 +1051,7 @@ impl Document {
             props
                 .into_iter()
                 .rev()
-                .find(|p| p.key.to_lowercase() == want)
+                .find(|p| same_key(&p.key, &want))
                 .map(|p| p.value)
         }))
     }
@@ -793,16 +1076,16 @@ impl Document {
         let existing = entries
             .iter()
             .rev()
-            .find(|(i, p)| self.lines[*i].text[..p.key_end].to_lowercase() == want);
+            .find(|(i, p)| same_key(self.key_at(*i, p), &want));
         if let Some((i, p)) = existing {
             let i = *i;
             if self.value_of(i, p, span) == value {
                 return Ok(false);
             }
             let end = self.entry_end(i, span.end);
-            let text = &self.lines[i].text;
-            let mut prefix = text[..p.value_start].to_string();
-            let mut suffix = text[p.value_end..].to_string();
+            let text = self.line(i);
+            let mut prefix = text.get(..p.value_start).unwrap_or_default().to_string();
+            let mut suffix = text.get(p.value_end..).unwrap_or_default().to_string();
             if !value.is_empty() {
                 if !prefix.ends_with(char::is_whitespace) {
                     prefix.push(' ');
@@ -811,8 +1094,9 @@ impl Document {
                     suffix.insert(0, ' ');
                 }
             }
-            self.lines[i].text = format!("{prefix}{value}{suffix}");
-            self.lines.drain(i + 1..end);
+            let eol = self.lines.get(i).map_or(Eol::None, |l| l.eol);
+            let line = self.owned_line(format!("{prefix}{value}{suffix}"), eol);
+            self.lines.splice(i..end, [line]);
             return Ok(true);
         }
         let at = match entries.last() {
@@ -833,7 +1117,7 @@ impl Document {
         let doomed: Vec<(usize, usize)> = self
             .entries(span)
             .into_iter()
-            .filter(|(i, p)| self.lines[*i].text[..p.key_end].to_lowercase() == want)
+            .filter(|(i, p)| same_key(self.key_at(*i, p), &want))
             .map(|(i, _)| (i, self.entry_end(i, span.end)))
             .collect();
         for (start, end) in doomed.iter().rev() {
@@ -851,34 +1135,18 @@ impl Document {
         // Trailing blank and comment lines introduce whatever follows.
         let mut end = span.end;
         while end > span.header + 1
-            && matches!(
-                self.lines.get(end - 1).map(|l| kind(&l.text)),
-                Some(Kind::Blank | Kind::Comment)
-            )
+            && matches!(self.kind_at(end - 1), Some(Kind::Blank | Kind::Comment))
         {
             end -= 1;
         }
         // Comment lines glued to the header describe this section.
         let mut start = span.header;
-        while start > 0
-            && matches!(
-                self.lines.get(start - 1).map(|l| kind(&l.text)),
-                Some(Kind::Comment)
-            )
-        {
+        while start > 0 && self.kind_at(start - 1) == Some(Kind::Comment) {
             start -= 1;
         }
-        let followed_by_blank = match self.lines.get(end) {
-            None => true,
-            Some(l) => kind(&l.text) == Kind::Blank,
-        };
+        let followed_by_blank = matches!(self.kind_at(end), None | Some(Kind::Blank));
         if followed_by_blank {
-            while start > 0
-                && matches!(
-                    self.lines.get(start - 1).map(|l| kind(&l.text)),
-                    Some(Kind::Blank)
-                )
-            {
+            while start > 0 && self.kind_at(start - 1) == Some(Kind::Blank) {
                 start -= 1;
             }
         }
@@ -896,16 +1164,17 @@ impl Document {
         {
             prev.eol = eol;
         }
-        let new = texts.into_iter().map(|text| Line { text, eol });
+        let new: Vec<Line> = texts
+            .into_iter()
+            .map(|text| self.owned_line(text, eol))
+            .collect();
+        let at = at.min(self.lines.len());
         self.lines.splice(at..at, new);
     }
 
     fn append_section(&mut self, section: &str, body: Vec<String>) {
         let mut texts = Vec::new();
-        let ends_blank = self
-            .lines
-            .last()
-            .is_none_or(|l| kind(&l.text) == Kind::Blank);
+        let ends_blank = self.lines.last().is_none_or(|l| l.kind == Kind::Blank);
         if !ends_blank {
             texts.push(String::new());
         }
@@ -927,6 +1196,12 @@ impl Document {
     }
 }
 
+/// Whether a key as written is `want` (already lowercased), without
+/// allocating.
+fn same_key(key: &str, want: &str) -> bool {
+    key.chars().flat_map(char::to_lowercase).eq(want.chars())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -935,6 +1210,84 @@ mod tests {
         let mut d = Document::parse(input);
         f(&mut d);
         d.render()
+    }
+
+    /// The character-by-character rule the byte scanners must agree with.
+    fn naive_comment_start(text: &str, need_whitespace: bool) -> Option<usize> {
+        let mut prev_ws = false;
+        for (i, c) in text.char_indices() {
+            if (c == '#' || c == ';') && (prev_ws || !need_whitespace) {
+                return Some(i);
+            }
+            prev_ws = c.is_whitespace();
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_scanners_agree_with_the_character_rules(
+            text in "(\\PC|\u{3000}|\u{85}|\t| |=|#|;|\\[|\\]){0,40}"
+        ) {
+            let b = text.as_bytes();
+            for (x, y, z) in [(b'=', b'#', b';'), (b' ', b' ', b' '), (b'\t', b'#', b'#')] {
+                proptest::prop_assert_eq!(
+                    find_byte3(b, x, y, z),
+                    b.iter().position(|&c| c == x || c == y || c == z)
+                );
+            }
+            for need in [true, false] {
+                proptest::prop_assert_eq!(comment_start(&text, need), naive_comment_start(&text, need));
+            }
+            // entry_parts: the '=' before the comment, trimmed key and value.
+            let content = &text[..naive_comment_start(&text, true).unwrap_or(text.len())];
+            match (entry_parts(&text), content.find('=')) {
+                (Err(_), None) => {}
+                (Err(_), Some(eq)) => proptest::prop_assert!(content[..eq].trim_matches(WS).is_empty()),
+                (Ok(p), Some(eq)) => {
+                    proptest::prop_assert_eq!(value_is_empty(&text, eq), p.value_start == p.value_end);
+                    proptest::prop_assert_eq!(&text[..p.key_end], content[..eq].trim_end_matches(WS));
+                    proptest::prop_assert_eq!(
+                        &text[p.value_start..p.value_end],
+                        content[eq + 1..].trim_matches(WS)
+                    );
+                }
+                (Ok(_), None) => proptest::prop_assert!(false, "no '=' but parsed"),
+            }
+            // header_inner: the fast path agrees with the general one.
+            let general = {
+                let end = naive_comment_start(&text, false).unwrap_or(text.len());
+                text[..end]
+                    .trim_matches(WS)
+                    .strip_suffix(']')
+                    .and_then(|t| t.strip_prefix('['))
+                    .map(|t| t.trim_matches(WS))
+            };
+            proptest::prop_assert_eq!(header_inner(&text).ok(), general);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, failure_persistence: None, ..Default::default() })]
+
+        /// The fuzz target's properties over line-structured text that hits
+        /// the byte scanners' edges (runs near eight bytes, CRLF, a BOM,
+        /// comments, continuations).
+        #[test]
+        fn structured_text_keeps_the_fuzz_invariants(
+            lines in proptest::collection::vec(
+                "(\\[ ?(profile )?[a-z]{0,9} ?\\]|[a-z_]{0,9} ?= ?[a-z#;=]{0,12}( [#;] ?c)?|  [a-z]{0,3} = [a-z]{0,3}|[#;].{0,5}| ?|\u{3000}\\[a\\])",
+                0..12,
+            ),
+            crlf in proptest::bool::ANY,
+            bom in proptest::bool::ANY,
+        ) {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let text = format!("{}{}", if bom { "\u{feff}" } else { "" }, lines.join(eol));
+            if let Err(broken) = super::super::invariants::check(&text) {
+                proptest::prop_assert!(false, "{broken}: {text:?}");
+            }
+        }
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn resolve_symlinks(path: &Path) -> Result<PathBuf, Error> {
 pub fn read_document(path: &Path) -> Result<Option<Document>, Error> {
     read_text(path)?
         .map(|text| {
-            let doc = Document::parse(&text);
+            let doc = Document::parse_string(text);
             doc.validate().map_err(|e| e.with_path(path))?;
             Ok(doc)
         })
@@ -139,20 +139,20 @@ pub fn update<T>(
         safe_file::sweep_temp_files(&target);
     }
     let waited = guard.as_ref().is_some_and(|g| g.waited());
-    let original = read_text(&target)?;
-    let mut doc = match &original {
+    // The document keeps the text it was parsed from (no copy).
+    let (mut doc, existed) = match read_text(&target)? {
         Some(text) => {
-            let d = Document::parse(text);
+            let d = Document::parse_string(text);
             d.validate().map_err(|e| e.with_path(path))?;
-            d
+            (d, true)
         }
-        None => Document::default(),
+        None => (Document::default(), false),
     };
     let value = edit(&mut doc).map_err(|e| e.with_path(path))?;
     let rendered = doc.render();
-    let old = original.as_deref().unwrap_or("");
+    let old = doc.source();
     let changed = rendered != old;
-    let created = original.is_none() && changed;
+    let created = !existed && changed;
     let mut outcome = FileOutcome {
         path: path.to_path_buf(),
         changed,

@@ -329,7 +329,33 @@ fn with_index<T>(
     f(&mut index)
 }
 
+/// The backends of `store`: its parts, or itself.
+fn parts(store: &dyn SecretStore) -> Vec<&dyn SecretStore> {
+    store.parts().unwrap_or_else(|| vec![store])
+}
+
+/// Write `key` to the backend of `store` that holds it, and remove it from
+/// the others (an older layout's copy, e.g. a refresh token kept in files
+/// while the keyring was unusable).
 fn put(
+    store: &dyn SecretStore,
+    key: &str,
+    value: &str,
+    expiry: Option<i64>,
+    now: OffsetDateTime,
+) -> Result<(), Error> {
+    let holder = store.holder(key).unwrap_or(store);
+    put_in(holder, key, value, expiry, now)?;
+    for other in parts(store) {
+        if !std::ptr::addr_eq(other, holder) {
+            // Best effort: a leftover copy is only read when the new one is missing.
+            let _ = delete_in(other, key);
+        }
+    }
+    Ok(())
+}
+
+fn put_in(
     store: &dyn SecretStore,
     key: &str,
     value: &str,
@@ -412,6 +438,14 @@ pub fn put_refresh_token(
 /// Delete one entry (e.g. a refresh token the provider rejected) and its
 /// index record; `Ok(false)` when it was not there.
 pub fn delete_entry(store: &dyn SecretStore, key: &str) -> Result<bool, Error> {
+    let mut deleted = false;
+    for part in parts(store) {
+        deleted |= delete_in(part, key)?;
+    }
+    Ok(deleted)
+}
+
+fn delete_in(store: &dyn SecretStore, key: &str) -> Result<bool, Error> {
     with_index(store, |index| {
         let deleted = store.delete(key)?;
         if index.entries.remove(key).is_some() {
@@ -425,6 +459,14 @@ pub fn delete_entry(store: &dyn SecretStore, key: &str) -> Result<bool, Error> {
 /// entries existed and were deleted (the index itself not counted); 0 when
 /// there was nothing.
 pub fn clear(store: &dyn SecretStore, provider: Option<&str>) -> Result<usize, Error> {
+    let mut deleted = 0;
+    for part in parts(store) {
+        deleted += clear_in(part, provider)?;
+    }
+    Ok(deleted)
+}
+
+fn clear_in(store: &dyn SecretStore, provider: Option<&str>) -> Result<usize, Error> {
     with_index(store, |index| {
         let mut keys: Vec<String> = index
             .entries

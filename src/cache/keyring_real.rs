@@ -35,11 +35,14 @@ fn unique_provider() -> String {
 fn unlocked_keyring_round_trip() {
     expect("unlocked");
     let tmp = tempfile::tempdir().unwrap();
-    for choice in [StoreChoice::Keyring, StoreChoice::Auto] {
-        let opened = open_store(choice, tmp.path(), PROBE).unwrap();
-        assert_eq!(opened.store.kind(), StoreKind::Keyring, "{choice:?}");
-        assert_eq!(opened.notice, None);
-    }
+    let opened = open_store(StoreChoice::Keyring, tmp.path(), PROBE).unwrap();
+    assert_eq!(opened.store.kind(), StoreKind::Keyring);
+    assert_eq!(opened.notice, None);
+    // `auto` splits, with the keyring as the refresh tokens' place.
+    let opened = open_store(StoreChoice::Auto, tmp.path(), PROBE).unwrap();
+    assert_eq!(opened.store.kind(), StoreKind::Split);
+    assert_eq!(opened.store.parts().map(|p| p.len()), Some(2));
+    assert_eq!(opened.store.take_notice(), None);
     let store = open_store(StoreChoice::Keyring, tmp.path(), PROBE)
         .unwrap()
         .store;
@@ -94,8 +97,8 @@ fn unlocked_keyring_round_trip() {
     assert_eq!(s.get(&ckey).unwrap(), None);
 }
 
-/// Prints what an `auto` hit costs with a working Secret Service: connect,
-/// probe read, entry read. Timings are not asserted.
+/// Prints what a `keyring` hit costs with a working Secret Service:
+/// connect, probe read, entry read. Timings are not asserted.
 #[test]
 #[ignore = "needs an unlocked Secret Service: tests/keyring/run.sh"]
 #[allow(clippy::print_stderr)]
@@ -103,17 +106,17 @@ fn unlocked_keyring_hit_cost_is_measured() {
     expect("unlocked");
     let tmp = tempfile::tempdir().unwrap();
     let key = refresh_token_key(&unique_provider());
-    let first = open_store(StoreChoice::Auto, tmp.path(), PROBE).unwrap();
+    let first = open_store(StoreChoice::Keyring, tmp.path(), PROBE).unwrap();
     assert_eq!(first.store.kind(), StoreKind::Keyring);
     first.store.set(&key, "value").unwrap();
     let n = 20;
     let start = Instant::now();
     for _ in 0..n {
-        let o = open_store(StoreChoice::Auto, tmp.path(), PROBE).unwrap();
+        let o = open_store(StoreChoice::Keyring, tmp.path(), PROBE).unwrap();
         assert_eq!(o.store.get(&key).unwrap().as_deref(), Some("value"));
     }
     let per = start.elapsed().as_micros() / n;
-    eprintln!("auto open + Secret Service hit (connect, probe, read): {per} us/op");
+    eprintln!("keyring open + Secret Service hit (connect, probe, read): {per} us/op");
     assert!(first.store.delete(&key).unwrap());
 }
 
@@ -129,16 +132,24 @@ fn unusable_keyring_errors_and_auto_falls_back() {
     );
     assert!(err.to_string().contains("secret_store: file"), "{err}");
 
+    // `auto` probes when the refresh token is first needed, falls back to
+    // files and says so once.
     let opened = open_store(StoreChoice::Auto, tmp.path(), PROBE).unwrap();
-    assert_eq!(opened.store.kind(), StoreKind::File);
-    let notice = opened.notice.expect("first fallback gives a notice");
-    assert!(notice.starts_with("no usable keyring; "), "{notice}");
-    assert!(opened.reason.is_some());
+    assert_eq!(opened.store.kind(), StoreKind::Split);
+    assert_eq!(opened.notice, None);
     opened.store.set("refresh.dev", "v").unwrap();
     assert!(tmp.path().join("cache/refresh.dev.json").exists());
+    let notice = opened
+        .store
+        .take_notice()
+        .expect("first fallback gives a notice");
+    assert!(notice.starts_with("no usable keyring; "), "{notice}");
 
     // The decision is remembered: no probe, no notice.
     let again = open_store(StoreChoice::Auto, tmp.path(), PROBE).unwrap();
-    assert_eq!(again.store.kind(), StoreKind::File);
-    assert_eq!(again.notice, None);
+    assert_eq!(
+        again.store.get("refresh.dev").unwrap().as_deref(),
+        Some("v")
+    );
+    assert_eq!(again.store.take_notice(), None);
 }

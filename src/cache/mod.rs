@@ -4,8 +4,9 @@
 //!
 //! This module owns the storage layer and its primitives: the
 //! [`SecretStore`] trait with a [`FileStore`] (one 0600 file per entry under
-//! `<config dir>/cache/`) and a [`KeyringStore`] (the OS keyring through
-//! `keyring-core`), choosing between them ([`open_store`]), the entry
+//! `<config dir>/cache/`), a [`KeyringStore`] (the OS keyring through
+//! `keyring-core`) and the [`SplitStore`] of `auto` (credentials in files,
+//! refresh tokens in the keyring), choosing between them ([`open_store`]), the entry
 //! formats and their keys ([`credentials_key`], [`refresh_token_key`]), the
 //! index that lets [`clear`] find entries in a keyring that cannot list, the
 //! freshness rule ([`is_fresh`]) and a per-key inter-process lock ([`lock`]).
@@ -45,7 +46,8 @@ pub use file::FileStore;
 pub use keyring::{KEYRING_SERVICE, KeyringStore, MAX_VALUE_BYTES};
 pub use lock::{KeyLock, lock, lock_or_wait};
 pub use open::{
-    DEFAULT_PROBE_TIMEOUT, Opened, STORE_MARKER, StoreChoice, open_store, remembered_choice,
+    DEFAULT_PROBE_TIMEOUT, Opened, STORE_MARKER, SplitStore, StoreChoice, open_store,
+    remembered_choice,
 };
 pub use policy::{
     DEFAULT_REFRESH_MARGIN, EXPIRATION_SLACK, is_fresh, refresh_margin, trusted_expiration,
@@ -58,14 +60,18 @@ pub enum StoreKind {
     File,
     /// The OS keyring (Secret Service, macOS Keychain, Windows Credential Manager).
     Keyring,
+    /// `auto`: AWS credentials in files, refresh tokens in the keyring
+    /// ([`SplitStore`]).
+    Split,
 }
 
 impl StoreKind {
-    /// `file` or `keyring`, as in `secret_store` of config.yaml.
+    /// `file`, `keyring` or (for the split) `file+keyring`.
     pub fn as_str(self) -> &'static str {
         match self {
             StoreKind::File => "file",
             StoreKind::Keyring => "keyring",
+            StoreKind::Split => "file+keyring",
         }
     }
 }
@@ -93,6 +99,21 @@ pub trait SecretStore {
     /// processes. `None` (the default) leaves them unserialized, which only
     /// in-process test stores should do.
     fn locks_dir(&self) -> Option<&Path> {
+        None
+    }
+    /// For a store made of two backends: the one that holds (and gets
+    /// writes of) `key`, each with its own index. `None`: this store itself.
+    fn holder(&self, _key: &str) -> Option<&dyn SecretStore> {
+        None
+    }
+    /// For a store made of two backends: both of them, for deleting and
+    /// clearing everywhere. `None`: this store itself.
+    fn parts(&self) -> Option<Vec<&dyn SecretStore>> {
+        None
+    }
+    /// A one-time notice for the person that arose after opening (the
+    /// `auto` fallback to files, decided when the keyring is first needed).
+    fn take_notice(&self) -> Option<String> {
         None
     }
 }

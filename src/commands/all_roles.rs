@@ -163,6 +163,9 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     {
         ui.warn(&format!("could not store the refresh token: {e}"));
     }
+    if let Some(n) = opened.as_ref().and_then(|o| o.store.take_notice()) {
+        ui.warn(&n);
+    }
     drop(lock);
 
     let mut failed = 0usize;

@@ -268,8 +268,8 @@ impl Ctx<'_> {
         )
     }
 
-    /// The secret store for `cfg`. Its one-time notice (the `auto` fallback
-    /// to files) goes to stderr. With `required` false a store that cannot
+    /// The secret store for `cfg`. A notice from opening it goes to stderr
+    /// (`auto` gives its fallback notice later, see `obtain`). With `required` false a store that cannot
     /// be opened is only mentioned with `-v`.
     fn secret_store(&self, cfg: &ProviderConfig, required: bool) -> Result<Option<Opened>> {
         let config_dir = self.config_dir()?;
@@ -280,9 +280,6 @@ impl Ctx<'_> {
         );
         match opened {
             Ok(opened) => {
-                if let Some(reason) = &opened.reason {
-                    self.ui.debug(&format!("keyring not used: {reason}"));
-                }
                 if let Some(notice) = &opened.notice {
                     self.ui.warn(notice);
                 }
@@ -424,6 +421,11 @@ impl Ctx<'_> {
         };
         let got = session::obtain(&plan, &mut fx, &mut login);
         stop_spinner();
+        // `auto` decides about the keyring when the refresh token is first
+        // needed; its fallback notice comes from then.
+        if let Some(n) = opened.as_ref().and_then(|o| o.store.take_notice()) {
+            ui.warn(&n);
+        }
         let got = got?;
         match got.source {
             Source::Cache => ui.debug(&format!("cache hit for {}", got.role_arn)),

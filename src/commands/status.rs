@@ -212,7 +212,8 @@ fn warn(kind: &'static str, path: Option<&Path>, message: String) -> Warning {
     }
 }
 
-/// A keyring opener: only called when a provider says `secret_store: keyring`.
+/// A keyring opener: only called when a provider keeps secrets there
+/// (`secret_store: keyring`, or `auto` without a remembered fallback).
 pub type Probe<'a> = dyn FnMut(&Path) -> Result<Box<dyn SecretStore>, String> + 'a;
 
 /// Read everything `status` shows. Never fails: what cannot be read becomes
@@ -249,7 +250,13 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
                             StoreChoice::Auto if remembered == Some(StoreKind::File) => {
                                 "file".to_string()
                             }
-                            StoreChoice::Auto => "auto".to_string(),
+                            // Credentials in files, refresh tokens in the keyring.
+                            StoreChoice::Auto => {
+                                let answered = keyring
+                                    .get_or_insert_with(|| probe(&inputs.config_dir))
+                                    .is_ok();
+                                if answered { "file+keyring" } else { "file" }.to_string()
+                            }
                         };
                         defaults.insert(
                             cfg.name.clone(),
@@ -294,7 +301,7 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
     }
 
     // Cached entries: the file store always (listing needs no keyring), the
-    // keyring only when it was probed for a keyring provider.
+    // keyring only when it was probed for a provider that uses it.
     let names: Vec<String> = providers.iter().map(|p| p.name.clone()).collect();
     let files = FileStore::new(&cache_dir);
     let mut cache_entries = Vec::new();
@@ -727,7 +734,7 @@ pub fn render_human(r: &Report, now: OffsetDateTime) -> String {
         Some(kind) => format!(
             "  auto: {kind} (remembered: the keyring did not answer; probed again after a day)\n"
         ),
-        None => "  auto: the keyring when it answers, else files (not probed here)\n".to_string(),
+        None => "  auto: AWS credentials in files, refresh tokens in the keyring when it answers, else files\n".to_string(),
     };
     out.push_str(&remembered);
     match r.secret_store.keyring_answered {

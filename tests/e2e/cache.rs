@@ -22,7 +22,7 @@ fn cache_dir(sandbox: &Sandbox) -> PathBuf {
 }
 
 /// File names in the cache directory, sorted (`.store` included).
-fn cache_files(sandbox: &Sandbox) -> Vec<String> {
+pub(crate) fn cache_files(sandbox: &Sandbox) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(cache_dir(sandbox))
         .map(|dir| {
             dir.filter_map(Result::ok)
@@ -35,7 +35,7 @@ fn cache_files(sandbox: &Sandbox) -> Vec<String> {
 }
 
 /// The cached-credentials entry files (`creds.<provider>.<hash>.json`).
-fn creds_entries(sandbox: &Sandbox, provider: &str) -> Vec<PathBuf> {
+pub(crate) fn creds_entries(sandbox: &Sandbox, provider: &str) -> Vec<PathBuf> {
     let prefix = format!("creds.{provider}.");
     cache_files(sandbox)
         .into_iter()

@@ -16,6 +16,7 @@ mod device;
 mod faults;
 mod get_cred;
 mod hostile;
+mod keyring_split;
 mod logging;
 mod network;
 mod preflight;

@@ -2,7 +2,11 @@
 # Tests the keyring store against a real Secret Service (gnome-keyring on a
 # private D-Bus session bus), in three situations:
 #   1. unlocked keyring: set/get/delete, entries, index and clear work, and
-#      `auto` picks the keyring;
+#      `auto` picks the keyring for refresh tokens; end to end against the
+#      peers (tests/peers, installed first by tests/run.sh): `auto` keeps
+#      credentials in files and the refresh token in the keyring, a hit
+#      needs no session bus, clear-secret empties both, and entries the
+#      older layout kept in the keyring are still read;
 #   2. the same keyring, locked (daemon started without --unlock): opening
 #      with `keyring` fails fast with a message saying how to switch, and
 #      `auto` falls back to the file store with a one-time notice;
@@ -28,6 +32,7 @@ fi
 
 # Build first, outside the timeouts below.
 cargo test --lib --no-run --locked -q
+cargo test --features e2e --test e2e --no-run --locked -q
 
 # The keyring files go to a throwaway XDG_DATA_HOME, never the user's.
 data="$(mktemp -d)"
@@ -39,7 +44,10 @@ filter='cache::keyring_real::'
 run_tests() { # expect name
   AWS_CLI_OIDC_KEYRING_EXPECT="$1" cargo test --lib --locked -q "$filter$2" -- --ignored --nocapture 2>&1
 }
-export -f run_tests
+run_e2e() { # expect name
+  AWS_CLI_OIDC_KEYRING_EXPECT="$1" cargo test --features e2e --test e2e --locked -q "$2" -- --ignored 2>&1
+}
+export -f run_tests run_e2e
 export filter
 
 check() { # label output expected-count
@@ -56,6 +64,12 @@ out="$(timeout 300 dbus-run-session -- bash -c '
   printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   run_tests unlocked unlocked_keyring' 2>&1)" || true
 check "unlocked keyring round trip and hit cost" "$out" 2
+
+echo "== 1b. auto splits storage by lifetime (end to end, unlocked Secret Service)"
+out="$(timeout 600 dbus-run-session -- bash -c '
+  printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  run_e2e unlocked keyring_split::' 2>&1)" || true
+check "auto: credentials in files, refresh token in the keyring, hit without D-Bus" "$out" 2
 
 echo "== 2. locked Secret Service (same keyring, daemon without --unlock)"
 out="$(timeout 300 dbus-run-session -- bash -c '
