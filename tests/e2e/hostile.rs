@@ -158,6 +158,21 @@ fn config_rows() -> Vec<Row> {
             "refresh_margin_minutes",
         ),
         c(format!("{good}oidc:\n  client_id: twice\n"), "oidc"),
+        // The default role is used: no -r.
+        row(
+            "config",
+            Setup::Config(replace("{ROLE}", "arn:aws:iam::123456789012:user/bob")),
+            args(&["get-cred", "-p", "oidc", "-j"]),
+            1,
+            "user/bob",
+        ),
+        row(
+            "config",
+            Setup::Config(replace("{ROLE}", "developer")),
+            args(&["get-cred", "-p", "oidc", "-j"]),
+            1,
+            "developer",
+        ),
     ]
 }
 
@@ -170,6 +185,65 @@ fn cli_rows() -> Vec<Row> {
         r(&["get-cred", "-p"], 2, "-p"),
         r(&["get-cred", "-p", "nope", "-j"], 1, "nope"),
         r(&["get-cred", "-p", "a\u{1b}[2Jb", "-j"], 1, "\\x1b[2J"),
+        r(
+            &[
+                "get-cred",
+                "-p",
+                "oidc",
+                "-r",
+                "arn:aws:iam::123456789012:user/bob",
+                "-j",
+            ],
+            2,
+            "user/bob",
+        ),
+        r(
+            &["get-cred", "-p", "oidc", "-r", "developer", "-j"],
+            2,
+            "developer",
+        ),
+        r(
+            &[
+                "get-cred",
+                "-p",
+                "oidc",
+                "-r",
+                "arn:aws:iam::123456789012:role/\u{1b}[2J",
+                "-j",
+            ],
+            2,
+            "role",
+        ),
+        r(
+            &[
+                "login",
+                "--profile",
+                "dev",
+                "-p",
+                "oidc",
+                "--region",
+                "us east 1",
+                "-r",
+                &dev,
+            ],
+            2,
+            "region",
+        ),
+        r(
+            &[
+                "login",
+                "--profile",
+                "dev",
+                "-p",
+                "oidc",
+                "--region",
+                "\u{1b}[2J",
+                "-r",
+                &dev,
+            ],
+            2,
+            "region",
+        ),
         r(&["get-cred", "-p", "oidc", "-d", "abc"], 2, "abc"),
         r(&["get-cred", "-p", "oidc", "-d", "-5"], 2, "'-5'"),
         r(
