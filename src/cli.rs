@@ -3,7 +3,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::keys::{self, Key, Kind, Mode};
+use crate::config::{MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, SubjectTokenType};
 
 /// Turn a browser login at an OpenID Connect provider into short-lived AWS credentials.
 #[derive(Debug, Parser)]
@@ -12,7 +15,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_help = exit_status(
+        "success",
+        FAILED,
+        &[(exit::NEEDS_LOGIN, "refresh: a profile needs an interactive login")],
+    )
 )]
 pub struct Cli {
     /// Directory holding config.yaml [default: $AWS_CLI_OIDC_CONFIG, else ~/.aws-cli-oidc]
@@ -28,34 +36,112 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The exit codes of the binary, shared by every command.
+pub mod exit {
+    /// Something failed; the message says what and what to run next.
+    pub const FAILURE: u8 = 1;
+    /// A usage error: a bad, missing or conflicting argument.
+    pub const USAGE: u8 = 2;
+    /// `refresh`: a profile can only be renewed by an interactive login.
+    pub const NEEDS_LOGIN: u8 = 3;
+}
+
+/// The "Exit status" paragraph of a command's `--help` (and man page):
+/// 0 with `success`, 1 with `failure`, 2 always, then `more`.
+fn exit_status(success: &str, failure: &str, more: &[(u8, &str)]) -> String {
+    let mut s = format!(
+        "Exit status:\n  0  {success}\n  {}  {failure}\n  {}  usage error: a bad, missing or conflicting argument",
+        exit::FAILURE,
+        exit::USAGE
+    );
+    for (code, what) in more {
+        s.push_str(&format!("\n  {code}  {what}"));
+    }
+    s
+}
+
+const FAILED: &str = "failure; the message says what failed and what to run next";
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Log in and print AWS credentials (exports, or credential_process JSON with -j)
+    #[command(after_help = exit_status("credentials printed on stdout", FAILED, &[]))]
     GetCred(GetCredArgs),
     /// Log in and write the credentials into a profile of ~/.aws/credentials
+    #[command(after_help = exit_status("the profile was written", FAILED, &[]))]
     Login(LoginArgs),
     /// Write a credential_process profile into ~/.aws/config so SDKs call this tool
+    #[command(after_help = exit_status("the profile was written (or shown with --dry-run)", FAILED, &[]))]
     InstallProfile(InstallProfileArgs),
     /// Remove a profile that install-profile wrote
+    #[command(after_help = exit_status("the profile was removed (or shown with --dry-run)", FAILED, &[]))]
     UninstallProfile(UninstallProfileArgs),
     /// Renew the credentials-file profiles written by login, with stored refresh tokens; never opens a browser
+    #[command(after_help = exit_status(
+        "every profile is fresh or was renewed",
+        "failure (for example a file could not be written)",
+        &[(exit::NEEDS_LOGIN, "a profile needs an interactive login; stderr lists the commands to run")],
+    ))]
     Refresh(RefreshArgs),
     /// Configure a provider in config.yaml (a wizard on a terminal, or flags for scripts)
+    #[command(
+        long_about = setup_long_about(),
+        after_help = exit_status("the provider was written", FAILED, &[])
+    )]
     Setup(Box<SetupArgs>),
     /// Remove cached credentials and refresh tokens from the secret stores
+    #[command(after_help = exit_status("the entries were removed (or there were none)", "failure, or no provider of that name", &[]))]
     ClearSecret(ClearSecretArgs),
     /// Show providers, managed profiles, cached entries and problems with the AWS files
+    #[command(after_help = exit_status(
+        "the report was shown",
+        "config.yaml or an AWS file could not be read (shown first)",
+        &[],
+    ))]
     Status(StatusArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = exit_status("the script was printed", FAILED, &[]))]
     Completion(CompletionArgs),
+}
+
+/// `setup --help` and its man page: what it does, then every provider key.
+fn setup_long_about() -> String {
+    format!(
+        "Configure a provider in config.yaml: a wizard on a terminal, or one flag per key for scripts.\n\n{}",
+        keys::reference()
+    )
+}
+
+/// `-r`: a role ARN, checked while parsing so a typo is a usage error.
+fn role_arn(s: &str) -> Result<String, String> {
+    keys::role_arn(s.trim())
+}
+
+/// `--region`: checked like `aws_region`.
+fn region(s: &str) -> Result<String, String> {
+    keys::check_typed(keys::AWS_REGION, s)
+}
+
+/// `--profile`: a name the AWS SDKs read.
+fn profile_name(s: &str) -> Result<String, String> {
+    crate::awsfiles::document::check_profile_name(s)
+        .map(|()| s.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// `-d`'s help, with the range STS accepts.
+fn duration_help() -> String {
+    format!(
+        "Session duration in seconds, {MIN_SESSION_SECONDS}..={MAX_SESSION_SECONDS} [default: max_session_duration_seconds, else 3600]"
+    )
 }
 
 /// Arguments of `refresh`.
 #[derive(Debug, Args)]
 pub struct RefreshArgs {
     /// Only these profiles (repeatable) [default: every profile login wrote]
-    #[arg(long = "profile", value_name = "NAME")]
+    #[arg(long = "profile", value_name = "NAME", value_parser = profile_name)]
     pub profiles: Vec<String>,
 
     /// Renew profiles that expire within this many minutes
@@ -87,125 +173,173 @@ pub struct StatusArgs {
     pub json: bool,
 }
 
-/// Arguments of `setup`. Every config key has a flag; with all required
-/// ones given (or `--non-interactive`) no question is asked.
-#[derive(Debug, Args, Default)]
-pub struct SetupArgs {
+/// The options of `setup` besides the provider keys.
+#[derive(Debug, Args, Default, Clone)]
+struct SetupOptions {
     /// Provider name (a top-level key of config.yaml)
     #[arg(value_name = "NAME")]
-    pub name: Option<String>,
+    name: Option<String>,
 
     /// Never prompt; fail when a required value is missing
     #[arg(long, short = 'y')]
-    pub non_interactive: bool,
-
-    /// oidc_provider_metadata_url: the discovery document URL
-    #[arg(long, value_name = "URL")]
-    pub metadata_url: Option<String>,
-
-    /// client_id
-    #[arg(long, value_name = "ID")]
-    pub client_id: Option<String>,
-
-    /// client_secret (prefer --client-secret-stdin; flags show up in process lists)
-    #[arg(long, value_name = "SECRET")]
-    pub client_secret: Option<String>,
+    non_interactive: bool,
 
     /// Read client_secret from the first line of stdin
-    #[arg(long, conflicts_with = "client_secret")]
-    pub client_secret_stdin: bool,
-
-    /// client_auth_method: client_secret_post or client_secret_basic
-    #[arg(long, value_name = "METHOD")]
-    pub client_auth_method: Option<String>,
-
-    /// aws_federation_type: oidc or saml2
-    #[arg(long, value_name = "TYPE")]
-    pub federation_type: Option<String>,
-
-    /// default_iam_role_arn
-    #[arg(long, value_name = "ROLE_ARN")]
-    pub default_role: Option<String>,
-
-    /// max_session_duration_seconds (900..=43200)
-    #[arg(long, value_name = "SECS")]
-    pub max_duration: Option<String>,
-
-    /// aws_federation_role_session_name
-    #[arg(long, value_name = "NAME")]
-    pub role_session_name: Option<String>,
-
-    /// role_session_name_claim
-    #[arg(long, value_name = "CLAIM")]
-    pub role_session_name_claim: Option<String>,
-
-    /// oidc_provider_token_exchange_audience (saml2)
-    #[arg(long, value_name = "AUDIENCE")]
-    pub token_exchange_audience: Option<String>,
-
-    /// oidc_provider_token_exchange_subject_token_type (saml2): access_token or id_token
-    #[arg(long, value_name = "TYPE")]
-    pub token_exchange_subject_token_type: Option<String>,
-
-    /// oidc_authentication_request_additional_query
-    #[arg(long, value_name = "QUERY")]
-    pub additional_query: Option<String>,
-
-    /// successful_redirect_url
-    #[arg(long, value_name = "URL")]
-    pub successful_redirect_url: Option<String>,
-
-    /// failure_redirect_url
-    #[arg(long, value_name = "URL")]
-    pub failure_redirect_url: Option<String>,
-
-    /// client_auth_cert (PEM) for mTLS
-    #[arg(long, value_name = "FILE")]
-    pub client_auth_cert: Option<String>,
-
-    /// client_auth_key (PEM) for mTLS
-    #[arg(long, value_name = "FILE")]
-    pub client_auth_key: Option<String>,
-
-    /// client_auth_ca (PEM)
-    #[arg(long, value_name = "FILE")]
-    pub client_auth_ca: Option<String>,
-
-    /// ca_bundle (PEM) for every request
-    #[arg(long, value_name = "FILE")]
-    pub ca_bundle: Option<String>,
-
-    /// insecure_skip_verify (true or false); not recommended
-    #[arg(long, value_name = "BOOL")]
-    pub insecure_skip_verify: Option<String>,
-
-    /// aws_region
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-
-    /// scopes beside openid, space-separated
-    #[arg(long, value_name = "SCOPES")]
-    pub scopes: Option<String>,
-
-    /// loopback_port (0 = random)
-    #[arg(long, value_name = "PORT")]
-    pub loopback_port: Option<String>,
-
-    /// login_timeout_seconds
-    #[arg(long, value_name = "SECS")]
-    pub login_timeout: Option<String>,
-
-    /// secret_store: auto, keyring or file
-    #[arg(long, value_name = "STORE")]
-    pub secret_store: Option<String>,
-
-    /// refresh_margin_minutes: renew cached credentials with less than this left (0..=720)
-    #[arg(long, value_name = "MINUTES")]
-    pub refresh_margin: Option<String>,
+    #[arg(long, conflicts_with = keys::CLIENT_SECRET)]
+    client_secret_stdin: bool,
 
     /// Skip fetching the metadata URL to check it
     #[arg(long)]
+    no_verify: bool,
+}
+
+/// Arguments of `setup`: a few options, and one flag for each key of the
+/// key table ([`keys::KEYS`]) that has one. The flags are made from the
+/// table, and each value is checked by it while parsing, so a bad value is
+/// a usage error (exit 2) that names the key and the flag. With all
+/// required keys given (or `--non-interactive`) no question is asked.
+#[derive(Default)]
+pub struct SetupArgs {
+    /// Provider name (a top-level key of config.yaml).
+    pub name: Option<String>,
+    /// `--non-interactive`: never prompt.
+    pub non_interactive: bool,
+    /// `--client-secret-stdin`.
+    pub client_secret_stdin: bool,
+    /// `--no-verify`: do not fetch the metadata URL.
     pub no_verify: bool,
+    /// The key flags given, in table order, checked and as they will be
+    /// written ("" clears an optional key).
+    values: Vec<(&'static Key, String)>,
+}
+
+impl std::fmt::Debug for SetupArgs {
+    // The values may hold the client secret: show only which keys were given.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SetupArgs")
+            .field("name", &self.name)
+            .field("non_interactive", &self.non_interactive)
+            .field("client_secret_stdin", &self.client_secret_stdin)
+            .field("no_verify", &self.no_verify)
+            .field(
+                "keys",
+                &self.values.iter().map(|(k, _)| k.name).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl SetupArgs {
+    /// The checked value given for `key`, if its flag was given.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every key flag given: the key and its checked value.
+    pub fn values(&self) -> impl Iterator<Item = (&'static Key, &str)> {
+        self.values.iter().map(|(k, v)| (*k, v.as_str()))
+    }
+
+    /// Set `key` as if its flag had been given (for `--client-secret-stdin`).
+    /// Returns the reason when the table refuses the value.
+    pub fn set(&mut self, key: &'static Key, value: &str) -> Result<(), String> {
+        let v = key.check(value, Mode::Typed)?;
+        self.values.retain(|(k, _)| k.name != key.name);
+        self.values.push((key, v));
+        Ok(())
+    }
+}
+
+/// Checks a key flag's value with the key table; the error names the key and
+/// the flag and never repeats a secret (clap's own message would).
+#[derive(Clone, Copy)]
+struct KeyValue(&'static Key);
+
+impl clap::builder::TypedValueParser for KeyValue {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let key = self.0;
+        let fail = |reason: &str| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("{} ({}): {reason}\n", key.name, key.flag_text()),
+            )
+            .with_cmd(cmd)
+        };
+        let text = value.to_str().ok_or_else(|| fail("not valid UTF-8"))?;
+        let v = key.check(text, Mode::Typed).map_err(|r| fail(&r))?;
+        if v.is_empty() && key.required {
+            return Err(fail("is empty; it is required"));
+        }
+        Ok(v)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names: &'static [&'static str] = match self.0.kind {
+            Kind::Choice(names) => names,
+            Kind::SubjectTokenType => SubjectTokenType::NAMES,
+            Kind::Bool => &["true", "false"],
+            _ => return None,
+        };
+        Some(Box::new(
+            names.iter().map(|n| clap::builder::PossibleValue::new(*n)),
+        ))
+    }
+}
+
+impl clap::FromArgMatches for SetupArgs {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<SetupArgs, clap::Error> {
+        let mut args = SetupArgs::default();
+        args.update_from_arg_matches(m)?;
+        Ok(args)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        let o = SetupOptions::from_arg_matches(m)?;
+        self.name = o.name;
+        self.non_interactive = o.non_interactive;
+        self.client_secret_stdin = o.client_secret_stdin;
+        self.no_verify = o.no_verify;
+        for key in keys::KEYS.iter().filter(|k| k.flag.is_some()) {
+            if let Some(v) = m.get_one::<String>(key.name) {
+                self.values.retain(|(k, _)| k.name != key.name);
+                self.values.push((key, v.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Args for SetupArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let mut cmd = SetupOptions::augment_args(cmd);
+        for key in keys::KEYS {
+            let Some(flag) = key.flag else { continue };
+            cmd = cmd.arg(
+                clap::Arg::new(key.name)
+                    .long(flag.long)
+                    .value_name(flag.value_name)
+                    .help(key.help())
+                    .value_parser(KeyValue(key)),
+            );
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        SetupArgs::augment_args(cmd)
+    }
 }
 
 /// Arguments of `completion`.
@@ -224,11 +358,17 @@ pub struct TargetArgs {
     pub provider: Option<String>,
 
     /// Role ARN to assume [default: default_iam_role_arn of the provider]
-    #[arg(short = 'r', long = "role", value_name = "ROLE_ARN")]
+    #[arg(short = 'r', long = "role", value_name = "ROLE_ARN", value_parser = role_arn)]
     pub role: Option<String>,
 
-    /// Session duration in seconds, 900..=43200 [default: max_session_duration_seconds, else 3600]
-    #[arg(short = 'd', long = "max-duration", value_name = "SECS", value_parser = clap::value_parser!(u32).range(900..=43200))]
+    /// Session duration in seconds (the help text is [`duration_help`])
+    #[arg(
+        short = 'd',
+        long = "max-duration",
+        value_name = "SECS",
+        help = duration_help(),
+        value_parser = clap::value_parser!(u32).range(i64::from(MIN_SESSION_SECONDS)..=i64::from(MAX_SESSION_SECONDS))
+    )]
     pub max_duration: Option<u32>,
 }
 
@@ -249,7 +389,11 @@ pub struct GetCredArgs {
 
     /// Output format [default: sh, or json with -j]
     #[arg(long, value_enum, conflicts_with = "json")]
-    pub format: Option<OutputFormat>,
+    pub format: Option<crate::output::Format>,
+
+    /// Also export AWS_REGION and AWS_DEFAULT_REGION [default: aws_region of the provider]
+    #[arg(long, value_name = "REGION", value_parser = region)]
+    pub region: Option<String>,
 
     /// Reuse and store AWS credentials in the secret store (the credential_process mode)
     #[arg(short = 's', long = "use-secret")]
@@ -271,6 +415,7 @@ pub struct LoginArgs {
     #[arg(
         long,
         value_name = "NAME",
+        value_parser = profile_name,
         required_unless_present = "all_roles",
         conflicts_with = "all_roles"
     )]
@@ -281,7 +426,7 @@ pub struct LoginArgs {
     pub target: TargetArgs,
 
     /// Also set `region` in [profile NAME] of the config file
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", value_parser = region)]
     pub region: Option<String>,
 
     /// Overwrite a section that holds keys aws-cli-oidc did not write
@@ -309,7 +454,7 @@ pub struct LoginArgs {
 #[derive(Debug, Args)]
 pub struct InstallProfileArgs {
     /// Profile to write in the config file ("default" writes [default])
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = profile_name)]
     pub profile: String,
 
     /// Provider and role
@@ -317,7 +462,7 @@ pub struct InstallProfileArgs {
     pub target: TargetArgs,
 
     /// Also set `region` in the profile
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", value_parser = region)]
     pub region: Option<String>,
 
     /// Print the change as a unified diff and write nothing
@@ -333,29 +478,12 @@ pub struct InstallProfileArgs {
 #[derive(Debug, Args)]
 pub struct UninstallProfileArgs {
     /// Profile to remove from the config file
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = profile_name)]
     pub profile: String,
 
     /// Print the change as a unified diff and write nothing
     #[arg(long)]
     pub dry_run: bool,
-}
-
-/// Output formats of `get-cred`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// POSIX shell `export` lines
-    Sh,
-    /// fish `set -gx` lines
-    Fish,
-    /// PowerShell `$Env:` assignments
-    Powershell,
-    /// Windows cmd `set` lines
-    Cmd,
-    /// `KEY=value` lines
-    Dotenv,
-    /// credential_process JSON
-    Json,
 }
 
 #[cfg(test)]
@@ -376,7 +504,7 @@ mod tests {
             "-p",
             "myop",
             "-r",
-            "arn:aws:iam::1:role/x",
+            "arn:aws:iam::123456789012:role/x",
             "-d",
             "3600",
             "-s",

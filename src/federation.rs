@@ -1,6 +1,6 @@
 //! Composes config, OIDC, SAML and STS into "log in and get AWS credentials".
 //!
-//! [`login`] runs the browser login; [`federate`] turns tokens from any grant
+//! [`login_with_metadata`] runs the browser login; [`federate`] turns tokens from any grant
 //! (a fresh login, and later a silent refresh) into AWS credentials, so both
 //! paths share the role, duration and session-name rules. Nothing here prints:
 //! notices and the role prompt are callbacks the command supplies.
@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use crate::config::{FederationType, ProviderConfig};
+use crate::config::{
+    FederationType, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, ProviderConfig, SubjectTokenType,
+};
 use crate::http::HttpClient;
 use crate::oidc::device::DeviceEffects;
 use crate::oidc::{self, ClientCredentials, IdTokenClaims, Metadata, TokenResponse};
@@ -22,16 +24,10 @@ use crate::sts::{self, Credentials, EndpointEnv};
 pub const DEFAULT_DURATION: u32 = 3600;
 
 /// The range STS accepts for DurationSeconds.
-pub const DURATION_RANGE: std::ops::RangeInclusive<u32> = 900..=43200;
+pub const DURATION_RANGE: std::ops::RangeInclusive<u32> = MIN_SESSION_SECONDS..=MAX_SESSION_SECONDS;
 
 /// The token type a SAML token exchange asks for.
 pub const SAML2_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:saml2";
-
-/// The subject token type sent when the config names none.
-pub const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
-
-/// The ID-token subject token type.
-pub const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
 
 /// What the user asked for on the command line.
 #[derive(Debug, Clone, Default)]
@@ -86,6 +82,9 @@ pub struct Outcome {
     pub issuer: String,
     /// The token endpoint, for redeeming the refresh token later.
     pub token_endpoint: String,
+    /// The validated ID token's `sub`, stored with the refresh token so a
+    /// renewal can be checked to be the same person.
+    pub subject: Option<String>,
 }
 
 /// Errors of the federation layer; each wraps the layer that failed.
@@ -100,6 +99,26 @@ pub enum Error {
     /// STS refused or could not be reached.
     #[error(transparent)]
     Sts(#[from] sts::Error),
+    /// The role ARN (from `-r` or `default_iam_role_arn`) is not one.
+    #[error("provider {provider:?}: {source}")]
+    BadRole {
+        /// The provider.
+        provider: String,
+        /// What is wrong with the ARN.
+        #[source]
+        source: sts::arn::ArnError,
+    },
+    /// The STS endpoint would be called over an insecure URL.
+    #[error(
+        "the STS endpoint for role {role_arn} is refused: {source}; check AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL and the region"
+    )]
+    StsEndpoint {
+        /// The role.
+        role_arn: String,
+        /// Why.
+        #[source]
+        source: crate::http::Error,
+    },
     /// OIDC federation without a role to assume.
     #[error(
         "no role to assume for provider {provider:?}: pass -r ROLE_ARN or set default_iam_role_arn for it in config.yaml"
@@ -114,9 +133,9 @@ pub enum Error {
         /// The roles offered.
         roles: Vec<RolePair>,
     },
-    /// A duration outside 900..=43200.
+    /// A duration outside [`DURATION_RANGE`].
     #[error(
-        "session duration {seconds}s for provider {provider:?} is outside 900..=43200 seconds; fix max_session_duration_seconds or -d"
+        "session duration {seconds}s for provider {provider:?} is outside {MIN_SESSION_SECONDS}..={MAX_SESSION_SECONDS} seconds; fix max_session_duration_seconds or -d"
     )]
     Duration {
         /// The provider.
@@ -163,14 +182,9 @@ pub fn client_credentials(cfg: &ProviderConfig) -> ClientCredentials {
     }
 }
 
-/// Discover the provider, run the browser login, and federate.
-pub fn login(cfg: &ProviderConfig, req: &Request, fx: &mut Effects<'_>) -> Result<Outcome, Error> {
-    let metadata = oidc::discover(fx.idp_http, &cfg.metadata_url)?;
-    login_with_metadata(cfg, req, &metadata, fx)
-}
-
-/// [`login`] with the discovery document already fetched (by a caller that
-/// needed it to choose between the browser and the device flow).
+/// Run the browser login against the discovered provider, and federate. The
+/// caller discovers first: it needs the metadata to choose the flow (see
+/// [`crate::oidc::headless::login_flow`]).
 pub fn login_with_metadata(
     cfg: &ProviderConfig,
     req: &Request,
@@ -214,34 +228,82 @@ fn browser_grant(
     })
 }
 
+/// A refresh grant's answer.
+#[derive(Debug)]
+pub struct Refreshed {
+    /// The tokens; an ID token that failed the checks is removed, so it is
+    /// never used.
+    pub grant: Grant,
+    /// Why the answer's ID token was not usable, when it had one.
+    pub id_token_rejected: Option<oidc::Error>,
+}
+
+impl Refreshed {
+    /// Why this renewal cannot be used for `cfg`, in words for a notice:
+    /// the federation needs an ID token (`oidc`, or a SAML exchange of the
+    /// ID token) and the answer has no usable one (OIDC Core §12.2 lets a
+    /// provider leave it out).
+    pub fn unusable_for(&self, cfg: &ProviderConfig) -> Option<String> {
+        let needs_id_token = match cfg.federation_type {
+            FederationType::Oidc => true,
+            FederationType::Saml2 => {
+                cfg.token_exchange_subject_token_type
+                    == Some(crate::config::SubjectTokenType::IdToken)
+            }
+        };
+        match (&self.id_token_rejected, &self.grant.claims) {
+            (Some(e), _) => Some(format!(
+                "the provider's refresh answer has an ID token that fails the checks ({e})"
+            )),
+            (None, None) if needs_id_token => {
+                Some("the provider's refresh answer has no ID token".to_string())
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The `refresh_token` grant at `token_endpoint`, with the ID token (if the
-/// provider returns one) checked like a login's, minus the nonce.
+/// provider returns one) checked like a login's, minus the nonce. An ID
+/// token that fails the checks is not an error here: the caller still has
+/// to store a rotated refresh token before it decides what to do.
 pub fn refresh_grant(
     cfg: &ProviderConfig,
     issuer: &str,
     token_endpoint: &str,
     refresh_token: &Secret<String>,
     fx: &Effects<'_>,
-) -> Result<Grant, Error> {
-    let tokens = oidc::refresh(
+) -> Result<Refreshed, Error> {
+    let mut tokens = oidc::refresh(
         fx.idp_http,
         token_endpoint,
         &client_credentials(cfg),
         refresh_token,
     )?;
-    let claims = match &tokens.id_token {
-        Some(t) => Some(oidc::id_token::validate(t, None, &cfg.client_id, fx.now)?),
-        None => None,
+    let checked = tokens
+        .id_token
+        .as_ref()
+        .map(|t| oidc::id_token::validate(t, None, &cfg.client_id, issuer, fx.now));
+    let (claims, id_token_rejected) = match checked {
+        Some(Ok(claims)) => (Some(claims), None),
+        Some(Err(e)) => {
+            tokens.id_token = None;
+            (None, Some(e))
+        }
+        None => (None, None),
     };
-    Ok(Grant {
-        issuer: issuer.to_string(),
-        token_endpoint: token_endpoint.to_string(),
-        tokens,
-        claims,
+    Ok(Refreshed {
+        grant: Grant {
+            issuer: issuer.to_string(),
+            token_endpoint: token_endpoint.to_string(),
+            tokens,
+            claims,
+        },
+        id_token_rejected,
     })
 }
 
-/// Run the device login (RFC 8628) and federate, like [`login`] but with no
+/// Run the device login (RFC 8628) and federate, like [`login_with_metadata`] but with no
 /// loopback listener: for machines where no browser can reach one.
 pub fn login_device(
     cfg: &ProviderConfig,
@@ -262,7 +324,42 @@ pub fn login_device(
     federate(cfg, req, duration, &grant, fx)
 }
 
-/// `-d`, then `max_session_duration_seconds`, then 3600; checked against 900..=43200.
+/// Everything about a request that can be checked without the network, so
+/// it runs before any browser tab, device prompt or request: a refusal after
+/// the login would cost the person a round trip. It checks the session
+/// duration, the role ARN's shape and partition (a user ARN or a bare name
+/// is refused with an example), that OIDC federation has a role at all, and
+/// the STS endpoint URL (https, or http to loopback). Returns the duration.
+pub fn preflight(cfg: &ProviderConfig, req: &Request, sts_env: &EndpointEnv) -> Result<u32, Error> {
+    let duration = resolve_duration(cfg, req)?;
+    let role = req
+        .role_arn
+        .as_deref()
+        .or(cfg.default_iam_role_arn.as_deref());
+    match role {
+        Some(role) => {
+            sts::arn::RoleArn::parse(role).map_err(|source| Error::BadRole {
+                provider: cfg.name.clone(),
+                source,
+            })?;
+            let endpoint = sts::resolve_endpoint(sts_env, cfg.aws_region.as_deref(), role);
+            crate::http::check_url(&endpoint).map_err(|source| Error::StsEndpoint {
+                role_arn: role.to_string(),
+                source,
+            })?;
+        }
+        // SAML takes its roles from the assertion; they are checked there.
+        None if cfg.federation_type == FederationType::Oidc => {
+            return Err(Error::NoRole {
+                provider: cfg.name.clone(),
+            });
+        }
+        None => {}
+    }
+    Ok(duration)
+}
+
+/// `-d`, then `max_session_duration_seconds`, then 3600; checked against [`DURATION_RANGE`].
 pub fn resolve_duration(cfg: &ProviderConfig, req: &Request) -> Result<u32, Error> {
     let seconds = req
         .duration
@@ -298,6 +395,7 @@ pub fn federate(
         refresh_token: grant.tokens.refresh_token.clone(),
         issuer: grant.issuer.clone(),
         token_endpoint: grant.token_endpoint.clone(),
+        subject: grant.claims.as_ref().map(|c| c.sub.clone()),
     })
 }
 
@@ -492,11 +590,11 @@ fn saml_exchange(
     grant: &Grant,
     fx: &Effects<'_>,
 ) -> Result<saml::SamlResponse, Error> {
-    let subject_type = cfg
+    let subject_kind = cfg
         .token_exchange_subject_token_type
-        .as_deref()
-        .unwrap_or(ACCESS_TOKEN_TYPE);
-    let subject = if subject_type == ID_TOKEN_TYPE {
+        .unwrap_or(SubjectTokenType::AccessToken);
+    let subject_type = subject_kind.urn();
+    let subject = if subject_kind == SubjectTokenType::IdToken {
         grant.tokens.id_token.as_ref().ok_or(Error::MissingToken {
             url: grant.token_endpoint.clone(),
             what: "id_token",

@@ -1,9 +1,14 @@
 //! aws-cli-oidc: turn a browser login at an OpenID Connect provider into
 //! short-lived AWS credentials.
 //!
-//! This crate is the core. It does no terminal I/O: every clock, path, HTTP
-//! endpoint and browser launcher comes in as an argument, so each layer can be
-//! tested on its own. The `aws-cli-oidc` binary (`src/main.rs` and
+//! This crate is the core. It does no terminal I/O: paths, HTTP endpoints,
+//! the environment snapshot and the browser launcher come in as arguments,
+//! and so does the clock, except in these places: [`session`] reads it again
+//! after waiting for another process's lock, and [`cache::open_store`] and
+//! [`cache::remembered_choice`] for the age of the `auto` marker (both have a
+//! variant taking it). The environment is read by the snapshot constructors
+//! ([`awsfiles::FileEnv::from_process`]), by the HTTP client for the proxy
+//! variables ([`http`]), and by [`oidc::browser`] for `$BROWSER`. The `aws-cli-oidc` binary (`src/main.rs` and
 //! `src/commands/`) parses arguments, calls into here, and prints.
 //!
 //! Layers and what they own:
@@ -43,3 +48,5 @@ pub mod saml;
 pub mod secret;
 pub mod session;
 pub mod sts;
+pub mod suggest;
+pub mod text;

@@ -1,24 +1,43 @@
 //! The `aws-cli-oidc` binary: parse, dispatch, print the error chain, exit.
-//! Exit codes: 0 success, 1 failure, 2 usage error (clap's own).
+//! Exit codes ([`aws_cli_oidc::cli::exit`]): 0 success, 1 failure, 2 usage
+//! error (clap's own and [`commands::UsageError`]), 3 `refresh`: a profile
+//! needs an interactive login.
 
 mod commands;
 
 use std::process::ExitCode;
 
+use aws_cli_oidc::cli::exit;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = aws_cli_oidc::cli::Cli::parse();
+    let cli = match aws_cli_oidc::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => err.exit(),
+        Err(err) => {
+            // clap quotes the offending argument as given: a value with
+            // escape sequences must not reach the terminal raw either.
+            let text = err.render().to_string();
+            eprint!("{}", aws_cli_oidc::text::sanitize_lines(&text));
+            return ExitCode::from(exit::USAGE);
+        }
+    };
     commands::logging::init(cli.verbose);
     let env = commands::Env::from_process();
     match commands::run(cli, &env) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("aws-cli-oidc: error: {err:#}");
+            // Errors quote provider, STS and file text: no escape sequences
+            // reach the terminal, whatever a layer below forgot.
+            let text = format!("{err:#}");
+            eprintln!(
+                "aws-cli-oidc: error: {}",
+                aws_cli_oidc::text::sanitize_lines(&text)
+            );
             if err.downcast_ref::<commands::UsageError>().is_some() {
-                ExitCode::from(2)
+                ExitCode::from(exit::USAGE)
             } else {
-                ExitCode::FAILURE
+                ExitCode::from(exit::FAILURE)
             }
         }
     }

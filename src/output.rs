@@ -6,97 +6,53 @@
 //! `AWS_SESSION_TOKEN` and `AWS_CREDENTIAL_EXPIRATION`. The last one is not
 //! read by the AWS SDKs, but aws-vault sets it too and prompts and tools use
 //! it to show when the session ends; it costs nothing to an SDK that ignores
-//! it. It is RFC 3339 UTC with `Z`, like the JSON `Expiration`.
-
-use std::fmt;
-use std::str::FromStr;
+//! it. It is RFC 3339 UTC with `Z`, like the JSON `Expiration`. With a
+//! region, `AWS_REGION` and `AWS_DEFAULT_REGION` follow (the SDKs read the
+//! first, the AWS CLI v1 and older tools the second).
+//!
+//! Every value comes from a safe alphabet (STS answers with other
+//! characters are refused in [`crate::sts`]), so every format but
+//! PowerShell writes it bare: a dotenv file is then read the same by
+//! python-dotenv, Node and `docker run --env-file`, which keeps quotes.
 
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::sts::Credentials;
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Output formats of `get-cred` (also its `--format` values; the doc
+/// lines are the help text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
-    /// POSIX `export K=V` lines (bash, zsh, dash).
+    /// POSIX shell `export` lines
     #[default]
     Sh,
-    /// fish `set -gx K V;` lines.
+    /// fish `set -gx` lines
     Fish,
-    /// PowerShell `$Env:K = 'V'` lines.
+    /// PowerShell `$Env:` assignments
+    #[value(name = "powershell")]
     PowerShell,
-    /// cmd.exe `set K=V` lines.
+    /// Windows cmd `set` lines
     Cmd,
-    /// dotenv `K=V` lines.
+    /// `KEY=value` lines
     Dotenv,
-    /// The one-line `credential_process` JSON (version 1).
+    /// credential_process JSON
     Json,
-}
-
-impl Format {
-    /// Every format, in the order of [`Format::name`]s shown to users.
-    pub const ALL: [Format; 6] = [
-        Format::Sh,
-        Format::Fish,
-        Format::PowerShell,
-        Format::Cmd,
-        Format::Dotenv,
-        Format::Json,
-    ];
-
-    /// The name accepted by [`FromStr`]: `sh`, `fish`, `powershell`, `cmd`,
-    /// `dotenv` or `json`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Sh => "sh",
-            Format::Fish => "fish",
-            Format::PowerShell => "powershell",
-            Format::Cmd => "cmd",
-            Format::Dotenv => "dotenv",
-            Format::Json => "json",
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Errors of the output layer.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
-    /// The format name is not one of [`Format::ALL`].
-    #[error("unknown output format {name:?}; use one of: sh, fish, powershell, cmd, dotenv, json")]
-    UnknownFormat {
-        /// The name given.
-        name: String,
-    },
-}
-
-impl FromStr for Format {
-    type Err = Error;
-
-    /// Parse a name as [`Format::name`] spells it, ignoring ASCII case.
-    fn from_str(s: &str) -> Result<Format, Error> {
-        Format::ALL
-            .into_iter()
-            .find(|f| f.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| Error::UnknownFormat {
-                name: s.to_string(),
-            })
-    }
 }
 
 /// Render credentials in `format`. Every format ends with a newline. The
 /// result holds the secrets: print it only where the user asked for it.
 pub fn render(creds: &Credentials, format: Format) -> String {
+    render_with_region(creds, None, format)
+}
+
+/// [`render`], plus `AWS_REGION` and `AWS_DEFAULT_REGION` when `region` is
+/// given (the credential_process JSON has no region, so it is left out there).
+pub fn render_with_region(creds: &Credentials, region: Option<&str>, format: Format) -> String {
     let expiration = rfc3339_utc(creds.expiration);
     if format == Format::Json {
         return render_json(creds, &expiration);
     }
-    let vars = [
+    let mut vars = vec![
         ("AWS_ACCESS_KEY_ID", creds.access_key_id.expose().as_str()),
         (
             "AWS_SECRET_ACCESS_KEY",
@@ -105,6 +61,10 @@ pub fn render(creds: &Credentials, format: Format) -> String {
         ("AWS_SESSION_TOKEN", creds.session_token.expose().as_str()),
         ("AWS_CREDENTIAL_EXPIRATION", expiration.as_str()),
     ];
+    if let Some(region) = region {
+        vars.push(("AWS_REGION", region));
+        vars.push(("AWS_DEFAULT_REGION", region));
+    }
     let mut out = String::new();
     for (key, value) in vars {
         let line = match format {
@@ -150,12 +110,12 @@ fn render_json(creds: &Credentials, expiration: &str) -> String {
 }
 
 /// True for values every format can leave bare, as the Go tool did: the
-/// base64 and key alphabets.
+/// base64 and key alphabets, region names and RFC 3339 times.
 fn is_safe(value: &str) -> bool {
     !value.is_empty()
         && value
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+/=._-".contains(&b))
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=._-:".contains(&b))
 }
 
 /// POSIX single quotes: nothing inside is special, and a `'` is written as
@@ -236,13 +196,13 @@ mod tests {
     }
 
     #[test]
-    fn sh_leaves_safe_values_bare_and_quotes_the_expiration() {
+    fn sh_leaves_safe_values_and_the_expiration_bare() {
         assert_eq!(
             render(&creds("ab/c+d=e"), Format::Sh),
             "export AWS_ACCESS_KEY_ID=ASIAEXAMPLE\n\
              export AWS_SECRET_ACCESS_KEY=ab/c+d=e\n\
              export AWS_SESSION_TOKEN=FwoG+ZX/IvYXdz==\n\
-             export AWS_CREDENTIAL_EXPIRATION='2026-11-27T22:15:42Z'\n"
+             export AWS_CREDENTIAL_EXPIRATION=2026-11-27T22:15:42Z\n"
         );
     }
 
@@ -314,11 +274,74 @@ mod tests {
         let out = render(&creds("ab/c+d="), Format::Dotenv);
         assert!(out.contains("AWS_SECRET_ACCESS_KEY=ab/c+d=\n"), "{out}");
         assert!(
-            out.contains("AWS_CREDENTIAL_EXPIRATION='2026-11-27T22:15:42Z'\n"),
+            out.contains("AWS_CREDENTIAL_EXPIRATION=2026-11-27T22:15:42Z\n"),
             "{out}"
         );
         assert_eq!(dotenv_quote("a b"), "'a b'");
         assert_eq!(dotenv_quote(r#"it's "x"\"#), r#""it's \"x\"\\""#);
+    }
+
+    /// `docker run --env-file`: `KEY=VALUE` per line, split at the first
+    /// `=`, the value taken literally (quotes included).
+    fn docker_env_file(text: &str) -> Vec<(String, String)> {
+        text.lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let (k, v) = l.split_once('=').expect("KEY=VALUE");
+                (k.to_string(), v.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dotenv_reads_back_exactly_under_dockers_env_file_rule() {
+        let c = creds("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY+=");
+        let text = render_with_region(&c, Some("eu-west-1"), Format::Dotenv);
+        let pairs = docker_env_file(&text);
+        let want = [
+            ("AWS_ACCESS_KEY_ID", "ASIAEXAMPLE"),
+            (
+                "AWS_SECRET_ACCESS_KEY",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY+=",
+            ),
+            ("AWS_SESSION_TOKEN", "FwoG+ZX/IvYXdz=="),
+            ("AWS_CREDENTIAL_EXPIRATION", "2026-11-27T22:15:42Z"),
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_DEFAULT_REGION", "eu-west-1"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect();
+        assert_eq!(pairs, want, "{text}");
+    }
+
+    #[test]
+    fn a_region_adds_two_lines_to_every_shell_format_and_none_to_json() {
+        let c = creds("x");
+        for f in [
+            Format::Sh,
+            Format::Fish,
+            Format::PowerShell,
+            Format::Cmd,
+            Format::Dotenv,
+        ] {
+            let out = render_with_region(&c, Some("us-gov-west-1"), f);
+            assert_eq!(out.lines().count(), 6, "{f:?}");
+            assert!(
+                out.contains("AWS_REGION") && out.contains("AWS_DEFAULT_REGION"),
+                "{f:?}"
+            );
+        }
+        assert_eq!(
+            render_with_region(&c, Some("us-east-1"), Format::Json),
+            render(&c, Format::Json)
+        );
+        assert!(render(&c, Format::Sh).lines().count() == 4);
+        assert!(
+            render_with_region(&c, Some("us-east-1"), Format::Sh)
+                .ends_with("export AWS_REGION=us-east-1\nexport AWS_DEFAULT_REGION=us-east-1\n")
+        );
     }
 
     #[test]
@@ -331,8 +354,8 @@ mod tests {
             Format::Dotenv,
         ] {
             let out = render(&creds("x"), f);
-            assert_eq!(out.lines().count(), 4, "{f}");
-            assert!(out.ends_with('\n'), "{f}");
+            assert_eq!(out.lines().count(), 4, "{f:?}");
+            assert!(out.ends_with('\n'), "{f:?}");
         }
     }
 
@@ -370,16 +393,7 @@ mod tests {
     }
 
     #[test]
-    fn format_names_parse_back_and_unknown_is_an_error() {
-        for f in Format::ALL {
-            assert_eq!(f.name().parse::<Format>(), Ok(f));
-        }
-        assert_eq!("PowerShell".parse::<Format>(), Ok(Format::PowerShell));
-        let e = "bash".parse::<Format>().unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "unknown output format \"bash\"; use one of: sh, fish, powershell, cmd, dotenv, json"
-        );
+    fn default_format_is_sh() {
         assert_eq!(Format::default(), Format::Sh);
     }
 

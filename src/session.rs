@@ -40,6 +40,9 @@ pub struct Plan<'a> {
     pub allow_login: bool,
     /// The command to suggest when a login is needed but not allowed.
     pub login_hint: String,
+    /// Called once when another process's login for this provider holds
+    /// its lock, with how long this one will wait for it.
+    pub on_wait: &'a dyn Fn(Duration),
 }
 
 /// Where the credentials came from.
@@ -115,7 +118,7 @@ pub fn obtain(
     login: &mut dyn FnMut(&mut Effects<'_>) -> Result<Outcome, federation::Error>,
 ) -> Result<Obtained, Error> {
     let cfg = plan.cfg;
-    let duration = federation::resolve_duration(cfg, plan.req)?;
+    let duration = federation::preflight(cfg, plan.req, fx.sts_env)?;
     let requested_role = plan
         .req
         .role_arn
@@ -140,7 +143,7 @@ pub fn obtain(
         return Ok(hit);
     }
 
-    let lock = ProviderLock::take(cfg, plan.locks_dir)?;
+    let lock = ProviderLock::take(cfg, plan.locks_dir, plan.on_wait)?;
     // Another process may have filled the cache while we waited.
     let now = time::OffsetDateTime::now_utc().max(fx.now);
     if let Some(hit) = cache_store.and_then(|s| cached(s, now)) {
@@ -154,7 +157,7 @@ pub fn obtain(
     {
         result = renew(plan, store, duration, fx)?;
     }
-    let (outcome, source) = match result {
+    let (mut outcome, source) = match result {
         Some(outcome) => (outcome, Source::Refresh),
         None if plan.allow_login => match login(fx) {
             Ok(outcome) => (outcome, Source::Login),
@@ -171,6 +174,10 @@ pub fn obtain(
         }
     };
     lock.record_success();
+    // What STS says about expiry is trusted only as far as we asked.
+    let obtained = time::OffsetDateTime::now_utc().max(fx.now);
+    outcome.credentials.expiration =
+        cache::trusted_expiration(outcome.credentials.expiration, obtained, duration);
     if let Some(store) = plan.store {
         if source == Source::Login {
             save_refresh_token(store, cfg, &outcome, fx);
@@ -189,7 +196,9 @@ pub fn obtain(
     })
 }
 
-/// Silent renewal. `Ok(None)` means "no usable refresh token; log in".
+/// Silent renewal. `Ok(None)` means "no usable refresh token; log in" (or,
+/// when no login is allowed, [`Error::NeedsLogin`]); the reason has been
+/// given in one notice.
 fn renew(
     plan: &Plan<'_>,
     store: &dyn SecretStore,
@@ -197,29 +206,39 @@ fn renew(
     fx: &mut Effects<'_>,
 ) -> Result<Option<Outcome>, Error> {
     let cfg = plan.cfg;
+    let next = if plan.allow_login {
+        "logging in again"
+    } else {
+        "a new login is needed"
+    };
     let entry = match cache::get_refresh_token(store, &cfg.name) {
-        Ok(Some(entry)) if entry.client_id == cfg.client_id => entry,
-        Ok(_) => return Ok(None),
+        Ok(Some(entry)) => entry,
+        Ok(None) => return Ok(None),
         Err(e) => {
             (fx.notice)(&format!("could not read the stored refresh token: {e}"));
             return Ok(None);
         }
     };
-    let grant = match federation::refresh_grant(
+    if let Some(why) = binding_mismatch(cfg, &entry, fx) {
+        (fx.notice)(&format!(
+            "the stored refresh token for provider {:?} {why}; {next}",
+            cfg.name
+        ));
+        return Ok(None);
+    }
+    let refreshed = match federation::refresh_grant(
         cfg,
         &entry.issuer,
         &entry.token_endpoint,
         &entry.refresh_token,
         fx,
     ) {
-        Ok(grant) => grant,
-        Err(federation::Error::Oidc(oidc::Error::TokenEndpoint {
-            error: Some(code), ..
-        })) if code == "invalid_grant" => {
-            // Expired or revoked: it will never work again.
+        Ok(refreshed) => refreshed,
+        Err(federation::Error::Oidc(e)) if e.is_invalid_grant() => {
+            // Expired, revoked or replayed: it will never work again.
             let _ = cache::delete_entry(store, &cache::refresh_token_key(&cfg.name));
             (fx.notice)(&format!(
-                "the stored refresh token for provider {:?} was rejected (invalid_grant); a new login is needed",
+                "the stored refresh token for provider {:?} was rejected ({e}); {next}",
                 cfg.name
             ));
             return Ok(None);
@@ -229,23 +248,75 @@ fn renew(
             return Ok(None);
         }
     };
+    let grant = &refreshed.grant;
+    let subject = grant.claims.as_ref().map(|c| c.sub.as_str());
+    // After a refresh the ID token must name the person who logged in.
+    if let (Some(login), Some(now)) = (entry.subject.as_deref(), subject)
+        && login != now
+    {
+        let _ = cache::delete_entry(store, &cache::refresh_token_key(&cfg.name));
+        (fx.notice)(&format!(
+            "the provider's refresh answer names subject \"{}\", not the login's \"{}\"; {next}",
+            crate::text::sanitize(now),
+            crate::text::sanitize(login)
+        ));
+        return Ok(None);
+    }
     // A rotated token replaces the old one before anything else can fail:
     // the old one is already spent.
     if let Some(rotated) = &grant.tokens.refresh_token {
         let new_entry = RefreshTokenEntry {
             refresh_token: rotated.clone(),
-            token_endpoint: entry.token_endpoint.clone(),
-            client_id: entry.client_id.clone(),
-            issuer: entry.issuer.clone(),
+            metadata_url: cfg.metadata_url.clone(),
+            subject: entry.subject.clone().or(subject.map(str::to_string)),
             saved_at: fx.now,
+            ..entry.clone()
         };
         if let Err(e) = cache::put_refresh_token(store, &cfg.name, &new_entry, fx.now) {
             (fx.notice)(&format!("could not store the rotated refresh token: {e}"));
         }
     }
+    if let Some(why) = refreshed.unusable_for(cfg) {
+        (fx.notice)(&format!("{why}; {next}"));
+        return Ok(None);
+    }
     Ok(Some(federation::federate(
-        cfg, plan.req, duration, &grant, fx,
+        cfg, plan.req, duration, grant, fx,
     )?))
+}
+
+/// Why the stored refresh token may not be used with the provider's current
+/// config, or `None` when it may. It is bound to the client and to the
+/// metadata URL it was obtained through (and so to that issuer and token
+/// endpoint): after a config change it is sent nowhere. An entry from before
+/// the metadata URL was recorded is checked against a fresh discovery.
+fn binding_mismatch(
+    cfg: &crate::config::ProviderConfig,
+    entry: &RefreshTokenEntry,
+    fx: &Effects<'_>,
+) -> Option<String> {
+    if entry.client_id != cfg.client_id {
+        return Some(format!(
+            "was issued to client_id \"{}\", and the config now names \"{}\"",
+            entry.client_id, cfg.client_id
+        ));
+    }
+    if !entry.metadata_url.is_empty() {
+        return (entry.metadata_url != cfg.metadata_url).then(|| {
+            format!(
+                "was obtained through {}, and oidc_provider_metadata_url is now {}",
+                entry.metadata_url, cfg.metadata_url
+            )
+        });
+    }
+    match oidc::discover(fx.idp_http, &cfg.metadata_url) {
+        Ok(m) if m.issuer == entry.issuer && m.token_endpoint == entry.token_endpoint => None,
+        Ok(m) => Some(format!(
+            "was issued by {} (token endpoint {}), and {} now names {} ({})",
+            entry.issuer, entry.token_endpoint, cfg.metadata_url, m.issuer, m.token_endpoint
+        )),
+        Err(e) => Some(format!("cannot be checked against the provider ({e})")),
+    }
 }
 
 fn save_refresh_token(
@@ -257,33 +328,44 @@ fn save_refresh_token(
     let Some(token) = &outcome.refresh_token else {
         return;
     };
-    if let Err(e) = store_refresh_token(
-        store,
-        cfg,
-        token,
-        &outcome.issuer,
-        &outcome.token_endpoint,
-        fx.now,
-    ) {
+    let issued = Issued {
+        issuer: &outcome.issuer,
+        token_endpoint: &outcome.token_endpoint,
+        subject: outcome.subject.as_deref(),
+    };
+    if let Err(e) = store_refresh_token(store, cfg, token, &issued, fx.now) {
         (fx.notice)(&format!("could not store the refresh token: {e}"));
     }
 }
 
-/// Store the refresh token a login returned, with where to redeem it. The
-/// caller holds the provider's lock (see the module docs).
+/// Where a refresh token came from, stored with it.
+#[derive(Debug, Clone, Copy)]
+pub struct Issued<'a> {
+    /// The issuer (from discovery).
+    pub issuer: &'a str,
+    /// The token endpoint it is redeemed at.
+    pub token_endpoint: &'a str,
+    /// The login's ID-token `sub`, when there was an ID token.
+    pub subject: Option<&'a str>,
+}
+
+/// Store the refresh token a login returned, bound to where it may be
+/// redeemed (see [`RefreshTokenEntry`]). The caller holds the provider's
+/// lock (see the module docs).
 pub fn store_refresh_token(
     store: &dyn SecretStore,
     cfg: &ProviderConfig,
     token: &crate::secret::Secret<String>,
-    issuer: &str,
-    token_endpoint: &str,
+    issued: &Issued<'_>,
     now: time::OffsetDateTime,
 ) -> Result<(), cache::Error> {
     let entry = RefreshTokenEntry {
         refresh_token: token.clone(),
-        token_endpoint: token_endpoint.to_string(),
+        token_endpoint: issued.token_endpoint.to_string(),
         client_id: cfg.client_id.clone(),
-        issuer: issuer.to_string(),
+        issuer: issued.issuer.to_string(),
+        metadata_url: cfg.metadata_url.clone(),
+        subject: issued.subject.map(str::to_string),
         saved_at: now,
     };
     cache::put_refresh_token(store, &cfg.name, &entry, now)
@@ -302,12 +384,20 @@ pub struct ProviderLock {
 
 impl ProviderLock {
     /// Take the lock of `cfg`'s provider, waiting at most [`lock_timeout`].
-    pub fn take(cfg: &ProviderConfig, locks_dir: &Path) -> Result<ProviderLock, Error> {
+    /// `on_wait` is called once, with that timeout, when another process
+    /// holds it (so the person can be told why nothing happens).
+    pub fn take(
+        cfg: &ProviderConfig,
+        locks_dir: &Path,
+        on_wait: &dyn Fn(Duration),
+    ) -> Result<ProviderLock, Error> {
         let wait_started = SystemTime::now();
-        let guard = cache::lock(
+        let timeout = lock_timeout(cfg);
+        let guard = cache::lock_or_wait(
             locks_dir,
             &cache::refresh_token_key(&cfg.name),
-            lock_timeout(cfg),
+            timeout,
+            &mut || on_wait(timeout),
         )?;
         let failure = guard.path().with_extension("failed");
         Ok(ProviderLock {

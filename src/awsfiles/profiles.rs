@@ -402,24 +402,59 @@ fn refuse_unmanaged(doc: &Document, profile: &str, force: bool, path: &Path) -> 
 /// Everything [`write_login_credentials`] would refuse, checked read-only
 /// before a login, so a refusal never costs a browser round trip: an invalid
 /// name, static keys without `force`, an unparsable or duplicated section,
-/// a read-only file.
-pub fn check_login_target(paths: &AwsPaths, profile: &str, force: bool) -> Result<(), Error> {
+/// a read-only file or directory. With `region` the config file is checked
+/// the same way, so the two files are written both or neither for any
+/// reason that can be known in advance.
+pub fn check_login_target(
+    paths: &AwsPaths,
+    profile: &str,
+    force: bool,
+    region: Option<&str>,
+) -> Result<(), Error> {
     check_profile_name(profile)?;
     let path = &paths.credentials;
     if let Some(doc) = read_document(path)? {
         refuse_unmanaged(&doc, profile, force, path).map_err(|e| e.with_path(path))?;
+        // Finds a duplicated section of the profile before the login.
+        doc.properties(profile).map_err(|e| e.with_path(path))?;
     }
+    check_writable(path)?;
+    if let Some(region) = region {
+        let path = &paths.config;
+        super::document::check_value("region", region)?;
+        if let Some(doc) = read_document(path)? {
+            doc.properties(&doc.config_section_for(profile))
+                .map_err(|e| e.with_path(path))?;
+        }
+        check_writable(path)?;
+    }
+    Ok(())
+}
+
+/// The file can be replaced: it is not read-only, or it is missing and its
+/// nearest existing directory is not read-only.
+fn check_writable(path: &Path) -> Result<(), Error> {
     #[cfg(unix)]
-    if let Ok(meta) = std::fs::metadata(path) {
+    {
         use std::os::unix::fs::PermissionsExt;
-        let mode = meta.permissions().mode() & 0o7777;
-        if mode & 0o200 == 0 {
-            return Err(Error::ReadOnly {
-                path: path.clone(),
-                mode,
-            });
+        let target = super::store::resolve_symlinks(path)?;
+        let existing = target
+            .ancestors()
+            .find(|p| !p.as_os_str().is_empty() && std::fs::metadata(p).is_ok());
+        if let Some(existing) = existing
+            && let Ok(meta) = std::fs::metadata(existing)
+        {
+            let mode = meta.permissions().mode() & 0o7777;
+            if mode & 0o200 == 0 {
+                return Err(Error::ReadOnly {
+                    path: existing.to_path_buf(),
+                    mode,
+                });
+            }
         }
     }
+    #[cfg(not(unix))]
+    let _ = path;
     Ok(())
 }
 

@@ -179,6 +179,14 @@ pub struct RefreshTokenEntry {
     pub client_id: String,
     /// The issuer that issued it.
     pub issuer: String,
+    /// The `oidc_provider_metadata_url` it was obtained through: a token is
+    /// used only while the provider's config still names that URL, so a
+    /// changed config means a login, never a token sent elsewhere. Empty in
+    /// entries written before it was recorded.
+    pub metadata_url: String,
+    /// The login's ID-token `sub`, when known: a renewal must yield the
+    /// same one.
+    pub subject: Option<String>,
     /// When it was stored, UTC.
     pub saved_at: OffsetDateTime,
 }
@@ -190,6 +198,9 @@ struct RefreshOut<'a> {
     token_endpoint: &'a str,
     client_id: &'a str,
     issuer: &'a str,
+    metadata_url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<&'a str>,
     #[serde(with = "time::serde::rfc3339")]
     saved_at: OffsetDateTime,
 }
@@ -201,6 +212,10 @@ struct RefreshIn {
     token_endpoint: String,
     client_id: String,
     issuer: String,
+    #[serde(default)]
+    metadata_url: String,
+    #[serde(default)]
+    subject: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     saved_at: OffsetDateTime,
 }
@@ -215,6 +230,8 @@ impl RefreshTokenEntry {
             token_endpoint: &self.token_endpoint,
             client_id: &self.client_id,
             issuer: &self.issuer,
+            metadata_url: &self.metadata_url,
+            subject: self.subject.as_deref(),
             saved_at: self.saved_at.to_offset(time::UtcOffset::UTC),
         };
         serde_json::to_string(&out).map_err(|_| encode_error(&self.issuer, "saved_at"))
@@ -228,6 +245,8 @@ impl RefreshTokenEntry {
             token_endpoint: e.token_endpoint,
             client_id: e.client_id,
             issuer: e.issuer,
+            metadata_url: e.metadata_url,
+            subject: e.subject,
             saved_at: e.saved_at.to_offset(time::UtcOffset::UTC),
         })
     }
@@ -511,6 +530,8 @@ mod tests {
             token_endpoint: "https://idp.example/token".into(),
             client_id: "cli".into(),
             issuer: "https://idp.example".into(),
+            metadata_url: "https://idp.example/.well-known/openid-configuration".into(),
+            subject: Some("u1".into()),
             saved_at: datetime!(2026-11-27 12:00 UTC),
         }
     }
@@ -529,6 +550,14 @@ mod tests {
 
     fn index_keys(store: &dyn SecretStore) -> Vec<String> {
         read_index(store).unwrap().entries.into_keys().collect()
+    }
+
+    #[test]
+    fn refresh_entries_written_before_the_binding_still_read() {
+        let old = r#"{"v":1,"refresh_token":"rt","token_endpoint":"https://idp.example/token","client_id":"cli","issuer":"https://idp.example","saved_at":"2026-11-27T12:00:00Z"}"#;
+        let e = RefreshTokenEntry::from_json(old).unwrap();
+        assert_eq!(e.refresh_token.expose(), "rt");
+        assert_eq!((e.metadata_url.as_str(), e.subject), ("", None));
     }
 
     #[test]

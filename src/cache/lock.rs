@@ -17,10 +17,22 @@ pub type KeyLock = FileLock;
 /// never through a planted link), waiting at most `timeout`. A browser login
 /// can take minutes, so callers pass their login timeout plus a little.
 pub fn lock(locks_dir: &Path, key: &str, timeout: Duration) -> Result<KeyLock, Error> {
+    lock_or_wait(locks_dir, key, timeout, &mut || {})
+}
+
+/// Like [`lock`], calling `on_wait` once when another process holds the
+/// lock, just before waiting for it (so the person can be told why nothing
+/// happens).
+pub fn lock_or_wait(
+    locks_dir: &Path,
+    key: &str,
+    timeout: Duration,
+    on_wait: &mut dyn FnMut(),
+) -> Result<KeyLock, Error> {
     check_key(key)?;
     safe_file::private_dir(locks_dir)?;
     let path = locks_dir.join(format!("{key}.lock"));
-    match safe_file::lock(&path, timeout, &mut |_| {}) {
+    match safe_file::lock(&path, timeout, &mut |_| on_wait()) {
         Err(safe_file::Error::LockTimeout { path, .. }) => {
             Err(Error::LockTimeout { path, timeout })
         }

@@ -10,8 +10,8 @@
 //! formats and their keys ([`credentials_key`], [`refresh_token_key`]), the
 //! index that lets [`clear`] find entries in a keyring that cannot list, the
 //! freshness rule ([`is_fresh`]) and a per-key inter-process lock ([`lock`]).
-//! It leaves policy (when to look up, when to log in, what to print) to the
-//! commands; it never prints and returns notices as values.
+//! It leaves policy (when to look up, when to log in) to [`crate::session`]
+//! and printing to the commands; it returns notices as values.
 //!
 //! Layout inside the config directory:
 //! - `cache/<key>.json`: file-store entries; `cache/.store`: the remembered
@@ -19,46 +19,11 @@
 //! - `locks/<key>.lock`: lock files, separate from the entries because an
 //!   atomic replace swaps the entry's inode, which would drop a lock held on it.
 //!
-//! A `get-cred -s` hit and miss, as the command might compose them:
-//!
-//! ```no_run
-//! # fn fetch() -> aws_cli_oidc::sts::Credentials { unimplemented!() }
-//! # fn main() -> Result<(), aws_cli_oidc::cache::Error> {
-//! use aws_cli_oidc::cache::{self, StoreChoice};
-//! # let (config_dir, provider, role, duration) = (std::path::Path::new("/c"), "dev", "arn:aws:iam::1:role/r", 3600);
-//! # let (secret_store, margin_minutes) = (None::<&str>, None::<u32>);
-//! let now = time::OffsetDateTime::now_utc();
-//! let margin = cache::refresh_margin(margin_minutes, duration);
-//! let opened = cache::open_store(
-//!     StoreChoice::from_config(secret_store)?,
-//!     config_dir,
-//!     cache::DEFAULT_PROBE_TIMEOUT,
-//! )?;
-//! // print opened.notice, if any, on stderr
-//! let store = opened.store.as_ref();
-//! let key = cache::credentials_key(provider, role, duration);
-//! let hit = |store| -> Result<_, cache::Error> {
-//!     Ok(cache::get_credentials(store, &key, role)?
-//!         .filter(|c| cache::is_fresh(c.expiration, now, margin)))
-//! };
-//! let creds = match hit(store)? {
-//!     Some(c) => c,
-//!     None => {
-//!         let guard = cache::lock(&cache::locks_dir(config_dir), &key, std::time::Duration::from_secs(330))?;
-//!         match if guard.waited() { hit(store)? } else { None } {
-//!             Some(c) => c,
-//!             None => {
-//!                 let c = fetch(); // refresh token or login, then STS
-//!                 cache::put_credentials(store, &key, role, &c, now)?;
-//!                 c
-//!             }
-//!         }
-//!     }
-//! };
-//! # let _ = creds;
-//! # Ok(())
-//! # }
-//! ```
+//! The policy that composes these pieces (a cache hit; else the provider's
+//! lock, a second look, a silent refresh, a login) is
+//! [`crate::session::obtain`]. It locks per provider, not per credentials
+//! key: every role of a provider shares one refresh token, which the
+//! provider may rotate on each use.
 
 mod entries;
 mod file;
@@ -79,12 +44,14 @@ pub use entries::{
 };
 pub use file::FileStore;
 pub use keyring::{KEYRING_SERVICE, KeyringStore, MAX_VALUE_BYTES};
-pub use lock::{KeyLock, lock};
+pub use lock::{KeyLock, lock, lock_or_wait};
 pub use open::{
     DEFAULT_PROBE_TIMEOUT, Opened, STORE_MARKER, SplitStore, StoreChoice, open_store,
     remembered_choice,
 };
-pub use policy::{DEFAULT_REFRESH_MARGIN, is_fresh, refresh_margin};
+pub use policy::{
+    DEFAULT_REFRESH_MARGIN, EXPIRATION_SLACK, is_fresh, refresh_margin, trusted_expiration,
+};
 
 /// Which backend a [`SecretStore`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

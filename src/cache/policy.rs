@@ -17,6 +17,22 @@ pub fn is_fresh(expiration: OffsetDateTime, now: OffsetDateTime, margin: Duratio
     expiration - now > margin
 }
 
+/// Slack allowed between the session length we asked STS for and the
+/// `Expiration` it answers: clocks differ, and STS counts from its own start.
+pub const EXPIRATION_SLACK: Duration = Duration::minutes(1);
+
+/// The `Expiration` we trust for credentials obtained at `obtained` for a
+/// session of `duration_seconds`: the server's answer, but never later than
+/// the requested length plus [`EXPIRATION_SLACK`]. A broken or hostile STS
+/// that claims a year cannot make the cache serve stale credentials.
+pub fn trusted_expiration(
+    expiration: OffsetDateTime,
+    obtained: OffsetDateTime,
+    duration_seconds: u32,
+) -> OffsetDateTime {
+    expiration.min(obtained + Duration::seconds(i64::from(duration_seconds)) + EXPIRATION_SLACK)
+}
+
 /// The margin for a provider: `refresh_margin_minutes` when set, else
 /// [`DEFAULT_REFRESH_MARGIN`] capped at half the session length, so that
 /// short sessions (900 s, the STS minimum) are still served from the cache
@@ -48,6 +64,21 @@ mod tests {
             Duration::ZERO
         ));
         assert!(!is_fresh(now, now, Duration::ZERO));
+    }
+
+    #[test]
+    fn an_expiration_past_the_requested_length_is_cut_back() {
+        let at = datetime!(2026-11-27 12:00 UTC);
+        let honest = datetime!(2026-11-27 13:00 UTC);
+        assert_eq!(trusted_expiration(honest, at, 3600), honest);
+        let slack = datetime!(2026-11-27 13:01 UTC);
+        assert_eq!(trusted_expiration(slack, at, 3600), slack);
+        let year = datetime!(2027-11-27 12:00 UTC);
+        assert_eq!(trusted_expiration(year, at, 3600), slack);
+        let offset = datetime!(2026-11-27 23:00 +09:00); // 14:00 UTC
+        assert_eq!(trusted_expiration(offset, at, 3600), slack);
+        let short = datetime!(2026-11-27 12:10 UTC);
+        assert_eq!(trusted_expiration(short, at, 3600), short);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use aws_cli_oidc::awsfiles::StoreOptions;
 use aws_cli_oidc::awsfiles::document::check_profile_name;
 use aws_cli_oidc::awsfiles::profiles::{LoginWrite, format_expiry, write_login_credentials_many};
@@ -20,7 +20,7 @@ use aws_cli_oidc::federation::{self, Effects};
 use aws_cli_oidc::session;
 use aws_cli_oidc::sts::arn::RoleArn;
 
-use super::Ctx;
+use super::{Ctx, UsageError};
 use aws_cli_oidc::cli::LoginArgs;
 
 /// The placeholders a profile template may use.
@@ -81,12 +81,16 @@ fn profile_for(template: &str, role_arn: &str, provider: &str) -> Result<String,
 
 pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     let Some(template) = args.profile_template.as_deref() else {
-        bail!("--all-roles needs --profile-template, e.g. '{{account}}-{{role}}'");
+        return Err(UsageError(
+            "--all-roles needs --profile-template, e.g. '{account}-{role}'".into(),
+        )
+        .into());
     };
     if args.device {
-        bail!(
-            "--all-roles logs in through the browser; --device is not supported with it (use --no-browser to only print the URL)"
-        );
+        return Err(UsageError(
+            "--all-roles logs in through the browser; --device is not supported with it (use --no-browser to only print the URL)".into(),
+        )
+        .into());
     }
     // Cheap checks first, so a bad template or provider costs no browser
     // round trip.
@@ -96,7 +100,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
         "arn:aws:iam::123456789012:role/example",
         &cfg.name,
     )
-    .map_err(anyhow::Error::msg)?;
+    .map_err(UsageError)?;
     if cfg.federation_type != FederationType::Saml2 {
         return Err(federation::Error::AllRolesNeedsSaml {
             provider: cfg.name.clone(),
@@ -132,7 +136,8 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     // The same per-provider lock, with the same failure marker, as every
     // other login and renewal: the provider may rotate the refresh token we
     // are about to store.
-    let lock = session::ProviderLock::take(&cfg, &cache::locks_dir(&config_dir))?;
+    let on_wait = |left| super::warn_other_login(ui, &cfg.name, left);
+    let lock = session::ProviderLock::take(&cfg, &cache::locks_dir(&config_dir), &on_wait)?;
     lock.check_other_failure()?;
     let all = match federation::login_all_roles(&cfg, &req, &mut fx) {
         Ok(all) => all,
@@ -148,8 +153,11 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
             opened.store.as_ref(),
             &cfg,
             token,
-            &all.issuer,
-            &all.token_endpoint,
+            &session::Issued {
+                issuer: &all.issuer,
+                token_endpoint: &all.token_endpoint,
+                subject: None,
+            },
             fx.now,
         )
     {

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use aws_cli_oidc::output::{self, Format};
 
 use super::{Ctx, Flow, Want};
-use aws_cli_oidc::cli::{GetCredArgs, OutputFormat};
+use aws_cli_oidc::cli::GetCredArgs;
 
 pub fn run(ctx: &Ctx, mut args: GetCredArgs) -> Result<ExitCode> {
     if args.target.provider.is_none() {
@@ -41,23 +41,13 @@ pub fn run(ctx: &Ctx, mut args: GetCredArgs) -> Result<ExitCode> {
     let format = if args.json {
         Format::Json
     } else {
-        format_of(args.format.unwrap_or(OutputFormat::Sh))
+        args.format.unwrap_or_default()
     };
-    let text = output::render(&got.credentials, format);
+    let region = args.region.as_deref().or(cfg.aws_region.as_deref());
+    let text = output::render_with_region(&got.credentials, region, format);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
         .context("cannot write the credentials to stdout")?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn format_of(f: OutputFormat) -> Format {
-    match f {
-        OutputFormat::Sh => Format::Sh,
-        OutputFormat::Fish => Format::Fish,
-        OutputFormat::Powershell => Format::PowerShell,
-        OutputFormat::Cmd => Format::Cmd,
-        OutputFormat::Dotenv => Format::Dotenv,
-        OutputFormat::Json => Format::Json,
-    }
 }

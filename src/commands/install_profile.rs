@@ -87,10 +87,25 @@ pub fn uninstall(ctx: &Ctx, args: UninstallProfileArgs) -> Result<ExitCode> {
     if args.dry_run {
         print_diffs([Some(&outcome.config)])?;
     } else if outcome.not_installed {
+        let ours = aws_cli_oidc::awsfiles::profiles::list_managed(&paths).unwrap_or_default();
+        let hint = super::hints::did_you_mean(
+            &args.profile,
+            ours.iter()
+                .filter(|m| {
+                    matches!(
+                        m.source,
+                        aws_cli_oidc::awsfiles::profiles::ManagedSource::CredentialProcess { .. }
+                    )
+                })
+                .map(|m| m.profile.as_str()),
+            "uninstall-profile --profile",
+            "the profiles install-profile wrote",
+        );
         ctx.ui.info(&format!(
-            "profile {} has no credential_process in {}; nothing to do",
+            "profile {} has no credential_process in {}; nothing to do{}",
             args.profile,
-            paths.config.display()
+            paths.config.display(),
+            hint.unwrap_or_default()
         ));
     } else {
         ctx.ui.info(&format!(

@@ -1,16 +1,18 @@
 //! An HTTP client built on first use, so a cache hit never pays for TLS
-//! setup (loading the platform roots, parsing CA bundles).
+//! setup (loading the platform roots, parsing CA bundles). It retries
+//! transient faults by `aws_cli_oidc::http::retry`.
 
 use std::cell::OnceCell;
 
 use aws_cli_oidc::http::client::{NetworkSettings, UreqClient};
+use aws_cli_oidc::http::retry::{RetryEffects, Retrying};
 use aws_cli_oidc::http::{Error, HttpClient, Request, Response};
 
 use super::Ui;
 
 pub struct LazyClient<'a> {
     settings: NetworkSettings,
-    client: OnceCell<UreqClient>,
+    client: OnceCell<Retrying<UreqClient>>,
     warning: Option<String>,
     ui: &'a Ui,
 }
@@ -36,7 +38,7 @@ impl HttpClient for LazyClient<'_> {
         if let Some(w) = &self.warning {
             self.ui.warn(w);
         }
-        let client = UreqClient::new(&self.settings)?;
+        let client = Retrying::new(UreqClient::new(&self.settings)?, RetryEffects::real());
         self.client.get_or_init(|| client).send(req)
     }
 }

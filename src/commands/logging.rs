@@ -51,10 +51,8 @@ impl Log for StderrLogger {
             Level::Debug => "debug",
             Level::Trace => "trace",
         };
-        let line = redact(&format!(
-            "aws-cli-oidc: [{level} {module}] {}",
-            record.args()
-        ));
+        let line = format!("aws-cli-oidc: [{level} {module}] {}", record.args());
+        let line = redact(&aws_cli_oidc::text::sanitize_lines(&line));
         // One write per line, so lines from two threads never interleave.
         let _ = writeln!(std::io::stderr().lock(), "{line}");
     }

@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     // never costs a browser round trip.
     let cfg = ctx.provider(&args.target)?;
     let paths = ctx.aws_paths()?;
-    check_login_target(&paths, profile, args.force)?;
+    check_login_target(&paths, profile, args.force, args.region.as_deref())?;
     // An explicit login always goes to the browser; it stores the refresh
     // token so `refresh` can renew this profile later.
     let want = Want {

@@ -5,6 +5,7 @@
 mod all_roles;
 mod clear_secret;
 mod get_cred;
+mod hints;
 mod install_profile;
 mod lazy_client;
 pub mod logging;
@@ -20,7 +21,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use aws_cli_oidc::awsfiles::location::{self, AwsPaths, FileEnv, Platform};
-use aws_cli_oidc::cache::{DEFAULT_PROBE_TIMEOUT, Opened, StoreChoice, open_store};
+use aws_cli_oidc::cache::{DEFAULT_PROBE_TIMEOUT, Opened, open_store};
 use aws_cli_oidc::config::{ConfigFile, ProviderConfig};
 use aws_cli_oidc::federation::{self, Effects};
 use aws_cli_oidc::http::client::NetworkSettings;
@@ -122,6 +123,15 @@ impl Env {
             },
         }
     }
+}
+
+/// The line shown while another process's login for `provider` holds its
+/// lock, with how long we wait for it.
+fn warn_other_login(ui: &Ui, provider: &str, left: std::time::Duration) {
+    ui.warn(&format!(
+        "waiting for another aws-cli-oidc login for provider {provider:?} to finish (up to {}s)",
+        left.as_secs()
+    ));
 }
 
 /// Run one command.
@@ -263,8 +273,11 @@ impl Ctx<'_> {
     /// be opened is only mentioned with `-v`.
     fn secret_store(&self, cfg: &ProviderConfig, required: bool) -> Result<Option<Opened>> {
         let config_dir = self.config_dir()?;
-        let opened = StoreChoice::from_config(cfg.secret_store.as_deref())
-            .and_then(|choice| open_store(choice, &config_dir, DEFAULT_PROBE_TIMEOUT));
+        let opened = open_store(
+            cfg.secret_store.unwrap_or_default(),
+            &config_dir,
+            DEFAULT_PROBE_TIMEOUT,
+        );
         match opened {
             Ok(opened) => {
                 if let Some(notice) = &opened.notice {
@@ -325,6 +338,16 @@ impl Ctx<'_> {
             );
             opened
         };
+        // Another process's login for this provider holds the lock: say so
+        // (even under `-s`, whose callers otherwise see nothing until the
+        // timeout), with a spinner counting down on a terminal.
+        let on_wait = |left: Duration| {
+            warn_other_login(ui, &cfg.name, left);
+            *spinner.borrow_mut() = Spinner::start(
+                &format!("waiting for the other login for provider {:?}", cfg.name),
+                left,
+            );
+        };
         let mut choose_role = |roles: &[aws_cli_oidc::saml::RolePair]| {
             stop_spinner();
             ui.choose_role(roles)
@@ -355,6 +378,7 @@ impl Ctx<'_> {
             allow_refresh: want.allow_refresh,
             allow_login: want.allow_login && login_flow(&situation, true) != LoginFlow::Refuse,
             login_hint: want.login_hint.clone(),
+            on_wait: &on_wait,
         };
         // The flow is chosen by headless::login_flow once discovery says
         // whether the provider offers the device grant.

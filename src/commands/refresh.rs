@@ -1,9 +1,10 @@
 //! `refresh`: renew the credentials-file profiles that `login` wrote, with
 //! the stored refresh tokens. Never opens a browser and never prompts, so it
-//! can run from cron; quiet when there is nothing to do.
+//! can run from cron: with `--quiet` it prints nothing when all is well.
 //!
-//! Exit codes: 0 every profile is fresh; 3 at least one needs an
-//! interactive login (stderr lists the commands); 1 any other error.
+//! Exit codes ([`aws_cli_oidc::cli::exit`]): 0 every profile is fresh; 3 at
+//! least one needs an interactive login (stderr lists the commands); 1 any
+//! other error, including a `--profile` that login did not write.
 
 use std::process::ExitCode;
 
@@ -15,11 +16,10 @@ use aws_cli_oidc::awsfiles::profiles::{
 use aws_cli_oidc::config::ConfigFile;
 use aws_cli_oidc::session;
 
-use super::{Ctx, Flow, Want};
+use super::{Ctx, Flow, Want, hints, ui};
 use aws_cli_oidc::cli::{RefreshArgs, TargetArgs};
 
-/// Exit code when a profile can only be renewed by an interactive login.
-const NEEDS_LOGIN: u8 = 3;
+use aws_cli_oidc::cli::exit::NEEDS_LOGIN;
 
 pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
     ctx.ui.set_quiet(args.quiet);
@@ -31,17 +31,51 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
     let (mut failures, mut logins) = (0usize, Vec::new());
 
     for name in &args.profiles {
-        let ours = managed
+        let source = managed
             .iter()
-            .any(|m| &m.profile == name && matches!(m.source, ManagedSource::Credentials { .. }));
-        if !ours {
+            .find(|m| &m.profile == name)
+            .map(|m| &m.source);
+        match source {
+            Some(ManagedSource::Credentials { .. }) => continue,
+            Some(ManagedSource::CredentialProcess { .. }) => {
+                ctx.ui.info(&format!(
+                    "profile {name:?} is a credential_process profile in {}: the AWS CLI and SDKs renew it by calling aws-cli-oidc themselves; nothing to refresh",
+                    paths.config.display()
+                ));
+                continue;
+            }
+            None => {}
+        }
+        failures += 1;
+        let (in_credentials, in_config) = hints::profile_names(&paths);
+        if let Some(file) = [
+            (&in_credentials, &paths.credentials),
+            (&in_config, &paths.config),
+        ]
+        .into_iter()
+        .find_map(|(names, path)| names.contains(name).then_some(path))
+        {
             ctx.ui.warn(&format!(
                 "profile {name:?} in {} was not written by `aws-cli-oidc login` (no x_aws_cli_oidc_provider key); nothing to refresh",
-                paths.credentials.display()
+                file.display()
             ));
-            failures += 1;
+            continue;
         }
+        let ours = managed
+            .iter()
+            .filter(|m| matches!(m.source, ManagedSource::Credentials { .. }))
+            .map(|m| m.profile.as_str());
+        let hint = hints::did_you_mean(name, ours, "refresh --profile", "the profiles login wrote")
+            .unwrap_or_else(|| {
+                "; write one with: aws-cli-oidc login --profile NAME -p PROVIDER".to_string()
+            });
+        ctx.ui.warn(&format!(
+            "there is no profile {name:?} in {} or {}{hint}",
+            paths.credentials.display(),
+            paths.config.display()
+        ));
     }
+    let (mut renewed, mut fresh, mut selected) = (0usize, 0usize, 0usize);
     for m in &managed {
         let ManagedSource::Credentials {
             provider,
@@ -55,7 +89,9 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
         if !args.profiles.is_empty() && !args.profiles.contains(&m.profile) {
             continue;
         }
+        selected += 1;
         if expires.is_some_and(|e| e - now > window) {
+            fresh += 1;
             continue;
         }
         let relogin = format!(
@@ -130,11 +166,14 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
             &StoreOptions::default(),
             &mut ctx.on_lock_wait(),
         ) {
-            Ok(_) => ctx.ui.info(&format!(
-                "renewed profile {} until {}",
-                m.profile,
-                format_expiry(got.credentials.expiration)
-            )),
+            Ok(_) => {
+                renewed += 1;
+                ctx.ui.info(&format!(
+                    "renewed profile {} until {}",
+                    m.profile,
+                    format_expiry(got.credentials.expiration)
+                ));
+            }
             Err(e) => {
                 ctx.ui.warn(&format!("profile {}: {e}", m.profile));
                 failures += 1;
@@ -142,10 +181,25 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
         }
     }
 
+    if failures == 0 && logins.is_empty() && renewed == 0 {
+        if fresh > 0 {
+            ctx.ui.info(&format!(
+                "nothing to refresh: {} valid for more than {} minutes (--within)",
+                ui::count(fresh, "profile stays", "profiles stay"),
+                args.within
+            ));
+        } else if selected == 0 && args.profiles.is_empty() {
+            ctx.ui.info(&format!(
+                "nothing to refresh: no profile in {} was written by `aws-cli-oidc login`; write one with: aws-cli-oidc login --profile NAME -p PROVIDER",
+                paths.credentials.display()
+            ));
+        }
+    }
     if !logins.is_empty() {
         ctx.ui.warn("these profiles need an interactive login:");
         for cmd in &logins {
-            eprintln!("    {cmd}");
+            // Built from markers read back from the credentials file.
+            eprintln!("    {}", aws_cli_oidc::text::sanitize(cmd));
         }
     }
     Ok(if failures > 0 {

@@ -16,329 +16,31 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
+use aws_cli_oidc::config::keys::{self, Kind};
 use aws_cli_oidc::config::{
-    ConfigFile, FederationType, ProviderConfig, TOKEN_TYPE_ACCESS_TOKEN, TOKEN_TYPE_ID_TOKEN, keys,
+    ClientAuthMethod, ConfigFile, FederationType, ProviderConfig, StoreChoice, SubjectTokenType,
 };
 use aws_cli_oidc::oidc::Metadata;
 use aws_cli_oidc::sts::arn::RoleArn;
 use console::Term;
 use dialoguer::{Confirm, Input, Password, Select};
 
-use super::Ctx;
+use super::{Ctx, UsageError};
 use aws_cli_oidc::cli::SetupArgs;
 
 /// The answer that removes an optional value in the wizard (an empty answer
 /// keeps the offered default, as dialoguer does).
 const CLEAR: &str = "-";
 
-/// The required keys and the flags that give them.
-const REQUIRED: [(&str, &str); 3] = [
-    (keys::METADATA_URL, "--metadata-url"),
-    (keys::CLIENT_ID, "--client-id"),
-    (keys::FEDERATION_TYPE, "--federation-type"),
-];
-
-/// Every key a flag of [`SetupArgs`] sets, with the flag's spelling and value.
-fn flag_values(a: &SetupArgs) -> Vec<(&'static str, &'static str, Option<&str>)> {
-    vec![
-        (
-            keys::METADATA_URL,
-            "--metadata-url",
-            a.metadata_url.as_deref(),
-        ),
-        (keys::CLIENT_ID, "--client-id", a.client_id.as_deref()),
-        (
-            keys::CLIENT_SECRET,
-            "--client-secret",
-            a.client_secret.as_deref(),
-        ),
-        (
-            keys::FEDERATION_TYPE,
-            "--federation-type",
-            a.federation_type.as_deref(),
-        ),
-        (
-            keys::DEFAULT_IAM_ROLE_ARN,
-            "--default-role",
-            a.default_role.as_deref(),
-        ),
-        (
-            keys::ROLE_SESSION_NAME,
-            "--role-session-name",
-            a.role_session_name.as_deref(),
-        ),
-        (
-            keys::TOKEN_EXCHANGE_AUDIENCE,
-            "--token-exchange-audience",
-            a.token_exchange_audience.as_deref(),
-        ),
-        (
-            keys::TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE,
-            "--token-exchange-subject-token-type",
-            a.token_exchange_subject_token_type.as_deref(),
-        ),
-        (
-            keys::MAX_SESSION_DURATION_SECONDS,
-            "--max-duration",
-            a.max_duration.as_deref(),
-        ),
-        (keys::AWS_REGION, "--region", a.region.as_deref()),
-        (keys::SCOPES, "--scopes", a.scopes.as_deref()),
-        (
-            keys::ROLE_SESSION_NAME_CLAIM,
-            "--role-session-name-claim",
-            a.role_session_name_claim.as_deref(),
-        ),
-        (
-            keys::SUCCESSFUL_REDIRECT_URL,
-            "--successful-redirect-url",
-            a.successful_redirect_url.as_deref(),
-        ),
-        (
-            keys::FAILURE_REDIRECT_URL,
-            "--failure-redirect-url",
-            a.failure_redirect_url.as_deref(),
-        ),
-        (
-            keys::ADDITIONAL_QUERY,
-            "--additional-query",
-            a.additional_query.as_deref(),
-        ),
-        (
-            keys::CLIENT_AUTH_METHOD,
-            "--client-auth-method",
-            a.client_auth_method.as_deref(),
-        ),
-        (
-            keys::CLIENT_AUTH_CERT,
-            "--client-auth-cert",
-            a.client_auth_cert.as_deref(),
-        ),
-        (
-            keys::CLIENT_AUTH_KEY,
-            "--client-auth-key",
-            a.client_auth_key.as_deref(),
-        ),
-        (
-            keys::CLIENT_AUTH_CA,
-            "--client-auth-ca",
-            a.client_auth_ca.as_deref(),
-        ),
-        (keys::CA_BUNDLE, "--ca-bundle", a.ca_bundle.as_deref()),
-        (
-            keys::LOOPBACK_PORT,
-            "--loopback-port",
-            a.loopback_port.as_deref(),
-        ),
-        (
-            keys::LOGIN_TIMEOUT_SECONDS,
-            "--login-timeout",
-            a.login_timeout.as_deref(),
-        ),
-        (
-            keys::SECRET_STORE,
-            "--secret-store",
-            a.secret_store.as_deref(),
-        ),
-        (
-            keys::REFRESH_MARGIN_MINUTES,
-            "--refresh-margin",
-            a.refresh_margin.as_deref(),
-        ),
-        (
-            keys::INSECURE_SKIP_VERIFY,
-            "--insecure-skip-verify",
-            a.insecure_skip_verify.as_deref(),
-        ),
-    ]
-}
-
-/// Check one value of `key` and return it as it is written to the file.
-/// `value` is trimmed first; an empty value is accepted here (whether it may
-/// be empty is the caller's business). The error says what is expected and
-/// never repeats a client secret.
+/// Check a value typed now for `key` with the key table ([`keys::KEYS`]);
+/// a PEM path must also name a file on this machine. An empty value is
+/// returned as "" (whether it may be empty is the caller's business).
 pub(crate) fn check(key: &str, value: &str) -> Result<String, String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Ok(String::new());
+    let v = keys::check_typed(key, value)?;
+    if keys::key(key).is_some_and(|k| k.kind == Kind::PemFile) && !v.is_empty() {
+        keys::check_pem_exists(&v)?;
     }
-    let found = || format!("found {v:?}");
-    match key {
-        keys::METADATA_URL => {
-            aws_cli_oidc::http::check_url(v).map_err(|e| {
-                format!("{e}; expected https://HOST/.well-known/openid-configuration")
-            })?;
-            Ok(v.to_string())
-        }
-        keys::CLIENT_ID | keys::ROLE_SESSION_NAME_CLAIM | keys::TOKEN_EXCHANGE_AUDIENCE => {
-            if v.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                Err(format!("expected one word without spaces, {}", found()))
-            } else {
-                Ok(v.to_string())
-            }
-        }
-        keys::CLIENT_SECRET => {
-            if v.chars().any(char::is_control) {
-                Err("the client secret holds a control character (a pasted line break?)".into())
-            } else {
-                Ok(v.to_string())
-            }
-        }
-        keys::FEDERATION_TYPE => one_of(
-            v,
-            &[
-                FederationType::Oidc.as_str(),
-                FederationType::Saml2.as_str(),
-            ],
-        ),
-        // The reason already quotes the faulty part; repeating the whole ARN
-        // would wrap the wizard's one-line error.
-        keys::DEFAULT_IAM_ROLE_ARN => RoleArn::parse(v)
-            .map(|_| v.to_string())
-            .map_err(|e| format!("not a role ARN: {}; expected {}", e.reason, e.example)),
-        keys::ROLE_SESSION_NAME => {
-            let ok_char = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
-            if (2..=64).contains(&v.len()) && v.chars().all(ok_char) {
-                Ok(v.to_string())
-            } else {
-                Err(format!(
-                    "expected 2 to 64 letters, digits or +=,.@_- (the STS RoleSessionName rule), {}",
-                    found()
-                ))
-            }
-        }
-        keys::TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE => match v {
-            "access_token" | TOKEN_TYPE_ACCESS_TOKEN => Ok(TOKEN_TYPE_ACCESS_TOKEN.to_string()),
-            "id_token" | TOKEN_TYPE_ID_TOKEN => Ok(TOKEN_TYPE_ID_TOKEN.to_string()),
-            _ => Err(format!("expected access_token or id_token, {}", found())),
-        },
-        keys::MAX_SESSION_DURATION_SECONDS => number(v, 900, 43_200),
-        keys::LOOPBACK_PORT => number(v, 0, 65_535),
-        keys::LOGIN_TIMEOUT_SECONDS => number(v, 1, 86_400),
-        keys::REFRESH_MARGIN_MINUTES => number(v, 0, 720),
-        keys::AWS_REGION => {
-            if is_region(v) {
-                Ok(v.to_string())
-            } else {
-                Err(format!("expected a region such as us-east-1, {}", found()))
-            }
-        }
-        keys::SCOPES => scopes(v),
-        keys::ADDITIONAL_QUERY => query(v),
-        keys::SUCCESSFUL_REDIRECT_URL | keys::FAILURE_REDIRECT_URL => {
-            let lower = v.to_ascii_lowercase();
-            let rest = lower
-                .strip_prefix("https://")
-                .or_else(|| lower.strip_prefix("http://"));
-            match rest {
-                Some(r)
-                    if !r.is_empty() && !r.starts_with('/') && !v.contains(char::is_whitespace) =>
-                {
-                    Ok(v.to_string())
-                }
-                _ => Err(format!("expected an http:// or https:// URL, {}", found())),
-            }
-        }
-        keys::CLIENT_AUTH_METHOD => one_of(v, &["client_secret_post", "client_secret_basic"]),
-        keys::SECRET_STORE => one_of(v, &["auto", "keyring", "file"]),
-        keys::CLIENT_AUTH_CERT | keys::CLIENT_AUTH_KEY | keys::CLIENT_AUTH_CA | keys::CA_BUNDLE => {
-            if v.starts_with('~') {
-                Err(format!(
-                    "{v:?}: ~ is not expanded in config.yaml; write the full path"
-                ))
-            } else if std::path::Path::new(v).is_file() {
-                Ok(v.to_string())
-            } else {
-                Err(format!(
-                    "{v:?} is not a readable file; expected the path of a PEM file"
-                ))
-            }
-        }
-        keys::INSECURE_SKIP_VERIFY => match v.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "y" | "t" | "1" => Ok("true".into()),
-            "false" | "no" | "n" | "f" | "0" => Ok("false".into()),
-            _ => Err(format!("expected true or false (or yes, no), {}", found())),
-        },
-        _ => Ok(v.to_string()),
-    }
-}
-
-fn one_of(v: &str, allowed: &[&str]) -> Result<String, String> {
-    let lower = v.to_ascii_lowercase();
-    if allowed.contains(&lower.as_str()) {
-        Ok(lower)
-    } else {
-        Err(format!(
-            "expected one of: {}, found {v:?}",
-            allowed.join(", ")
-        ))
-    }
-}
-
-fn number(v: &str, min: u64, max: u64) -> Result<String, String> {
-    match v.parse::<u64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n.to_string()),
-        _ => Err(format!(
-            "expected a whole number from {min} to {max}, found {v:?}"
-        )),
-    }
-}
-
-/// `xx-name-N` and longer forms (`us-gov-west-1`, `eu-isoe-west-1`).
-fn is_region(v: &str) -> bool {
-    let parts: Vec<&str> = v.split('-').collect();
-    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
-        return false;
-    };
-    let middle = parts.get(1..parts.len().saturating_sub(1)).unwrap_or(&[]);
-    parts.len() >= 3
-        && first.len() == 2
-        && first.chars().all(|c| c.is_ascii_lowercase())
-        && !last.is_empty()
-        && last.chars().all(|c| c.is_ascii_digit())
-        && middle
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
-}
-
-/// Space or comma separated scope tokens (RFC 6749 §3.3), without `openid`
-/// (always sent) and duplicates, written space separated.
-fn scopes(v: &str) -> Result<String, String> {
-    let mut out: Vec<&str> = Vec::new();
-    for word in v.split(|c: char| c.is_whitespace() || c == ',') {
-        if word.is_empty() || word == "openid" || out.contains(&word) {
-            continue;
-        }
-        if !word
-            .chars()
-            .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\')
-        {
-            return Err(format!(
-                "scope {word:?} has a character a scope cannot hold; expected words such as offline_access"
-            ));
-        }
-        out.push(word);
-    }
-    Ok(out.join(" "))
-}
-
-/// `key=value&key=value` appended to the authorization request.
-fn query(v: &str) -> Result<String, String> {
-    let q = v.strip_prefix('?').unwrap_or(v);
-    if q.contains(char::is_whitespace) {
-        return Err(format!(
-            "expected URL-encoded key=value pairs joined by & (spaces as %20), found {v:?}"
-        ));
-    }
-    for pair in q.split('&') {
-        let key = pair.split_once('=').map_or(pair, |(k, _)| k);
-        if key.is_empty() {
-            return Err(format!(
-                "expected key=value pairs joined by &, found an empty key in {v:?}"
-            ));
-        }
-    }
-    Ok(q.to_string())
+    Ok(v)
 }
 
 /// A provider name: a top-level key of config.yaml.
@@ -448,12 +150,18 @@ pub fn run(ctx: &Ctx, mut args: SetupArgs) -> Result<ExitCode> {
     let dir = ctx.config_dir()?;
     let mut file = ConfigFile::load_or_empty(&dir)?;
     if args.client_secret_stdin {
-        args.client_secret = Some(read_secret_line()?);
+        let secret = read_secret_line()?;
+        if let Some(spec) = keys::key(keys::CLIENT_SECRET) {
+            args.set(spec, &secret).map_err(|e| {
+                UsageError(format!(
+                    "{} (--client-secret-stdin): {e}",
+                    keys::CLIENT_SECRET
+                ))
+            })?;
+        }
     }
-    let all_required_flags = args.name.is_some()
-        && args.metadata_url.is_some()
-        && args.client_id.is_some()
-        && args.federation_type.is_some();
+    let all_required_flags =
+        args.name.is_some() && keys::required().all(|k| args.value(k.name).is_some());
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let (name, answers) = if terminal && !args.non_interactive && !all_required_flags {
         wizard(ctx, &args, &file, &Term::stderr())?
@@ -502,17 +210,16 @@ fn read_secret_line() -> Result<String> {
 /// The flag mode: values from flags, else the provider's current ones.
 fn from_flags(ctx: &Ctx, args: &SetupArgs, file: &ConfigFile) -> Result<(String, Answers)> {
     let name = match args.name.as_deref() {
-        Some(n) => Some(check_name(n).map_err(|e| anyhow::anyhow!("provider name: {e}"))?),
+        Some(n) => Some(check_name(n).map_err(|e| UsageError(format!("provider name: {e}")))?),
         None => None,
     };
+    // The values were checked by the key table while parsing; what is left
+    // is what only this machine can tell (does the PEM file exist?).
     let mut answers = Answers::default();
-    for (key, flag, value) in flag_values(args) {
-        let Some(value) = value else { continue };
-        let v = check(key, value).map_err(|e| anyhow::anyhow!("{key} ({flag}): {e}"))?;
-        if v.is_empty() && REQUIRED.iter().any(|(k, _)| *k == key) {
-            bail!("{key} ({flag}) is empty; it is required");
-        }
-        answers.set(key, v);
+    for (key, value) in args.values() {
+        let v = check(key.name, value)
+            .map_err(|e| UsageError(format!("{} ({}): {e}", key.name, key.flag_text())))?;
+        answers.set(key.name, v);
     }
 
     let cur = match name.as_deref() {
@@ -523,19 +230,21 @@ fn from_flags(ctx: &Ctx, args: &SetupArgs, file: &ConfigFile) -> Result<(String,
     if name.is_none() {
         missing.push("NAME (the provider name, the first argument)".to_string());
     }
-    for (key, flag) in REQUIRED {
-        let have = answers.get(key).is_some() || cur.as_ref().and_then(|c| c.get(key)).is_some();
+    for key in keys::required() {
+        let have =
+            answers.get(key.name).is_some() || cur.as_ref().and_then(|c| c.get(key.name)).is_some();
         if !have {
-            missing.push(format!("{flag} ({key})"));
+            missing.push(format!("{} ({})", key.flag_text(), key.name));
         }
     }
     let (Some(name), Some(cur), true) = (name, cur, missing.is_empty()) else {
-        bail!(
+        return Err(UsageError(format!(
             "setup cannot ask without a terminal (or with --non-interactive); missing: {}; \
              pass them as flags, for example: aws-cli-oidc setup NAME --metadata-url URL \
              --client-id ID --federation-type oidc",
             missing.join(", ")
-        );
+        ))
+        .into());
     };
 
     let merged = |answers: &Answers, key: &str| {
@@ -544,31 +253,60 @@ fn from_flags(ctx: &Ctx, args: &SetupArgs, file: &ConfigFile) -> Result<(String,
             .map(str::to_string)
             .or_else(|| cur.get(key))
     };
-    if merged(&answers, keys::FEDERATION_TYPE).as_deref() == Some("saml2")
+    if merged(&answers, keys::FEDERATION_TYPE).as_deref() == Some(FederationType::Saml2.as_str())
         && merged(&answers, keys::TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE).is_none()
     {
         // The Go tool reads this key verbatim, so spell the default out.
         answers.set(
             keys::TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE,
-            TOKEN_TYPE_ACCESS_TOKEN.to_string(),
+            SubjectTokenType::AccessToken.urn().to_string(),
         );
     }
     let merged = |key: &str| merged(&answers, key);
     // Only a URL given now is fetched: a script that changes the region of
     // an existing provider must not need the network.
+    let mut discovered = None;
     if !args.no_verify
         && let Some(url) = answers.get(keys::METADATA_URL).map(str::to_string)
     {
-        let meta = fetch_metadata(ctx, &name, &url, &merged).with_context(|| {
+        let (found, meta) = discover(ctx, &name, &url, &merged).with_context(|| {
             format!(
                 "{} (--metadata-url): cannot use {url}; fix the URL, or pass --no-verify to skip this check",
                 keys::METADATA_URL
             )
         })?;
         eprintln!("{}", describe_metadata(&meta));
+        discovered = Some(found).filter(|f| *f != url);
     }
     warn_partition(&merged);
+    if let Some(found) = discovered {
+        eprintln!("using the discovery document {found}");
+        answers.set(keys::METADATA_URL, found);
+    }
     Ok((name, answers))
+}
+
+/// The path of the discovery document under an issuer (OpenID Connect
+/// Discovery 1.0, section 4).
+const WELL_KNOWN: &str = "/.well-known/openid-configuration";
+
+/// GET the discovery document at `url`; when `url` does not name one (an
+/// issuer URL was given), `url` + [`WELL_KNOWN`] is tried first. Returns the
+/// URL that worked and the document.
+fn discover(
+    ctx: &Ctx,
+    name: &str,
+    url: &str,
+    value: &dyn Fn(&str) -> Option<String>,
+) -> Result<(String, Metadata)> {
+    let base = url.trim_end_matches('/');
+    if !base.ends_with(WELL_KNOWN) {
+        let candidate = format!("{base}{WELL_KNOWN}");
+        if let Ok(meta) = fetch_metadata(ctx, name, &candidate, value) {
+            return Ok((candidate, meta));
+        }
+    }
+    fetch_metadata(ctx, name, url, value).map(|meta| (url.to_string(), meta))
 }
 
 /// GET the discovery document with the TLS settings known so far.
@@ -634,26 +372,31 @@ fn wizard(
         "Set up a provider in {} (Ctrl-C stops without writing).",
         file.path.display()
     ));
-    let name: String = dialog(
-        Input::<String>::new()
-            .with_prompt("Provider name")
-            .with_initial_text(args.name.clone().unwrap_or_default())
-            .validate_with(|s: &String| check_name(s).map(|_| ()))
-            .interact_text_on(term),
-    )?;
-    let name = check_name(&name).map_err(anyhow::Error::msg)?;
+    // A name given on the command line is not asked again.
+    let name = match args.name.as_deref() {
+        Some(given) => {
+            let name = check_name(given).map_err(|e| UsageError(format!("provider name: {e}")))?;
+            let _ = term.write_line(&format!("Provider name: {name}"));
+            name
+        }
+        None => dialog(
+            Input::<String>::new()
+                .with_prompt("Provider name")
+                .validate_with(|s: &String| check_name(s).map(|_| ()))
+                .interact_text_on(term),
+        )
+        .and_then(|n| check_name(&n).map_err(anyhow::Error::msg))?,
+    };
     let cur = current(file, &name)?;
     if cur.exists() {
         let _ = term.write_line(&format!(
             "Provider {name:?} exists: its current values are offered; Enter keeps one, {CLEAR} removes an optional one."
         ));
     }
-    let flags = flag_values(args);
     let default_of = |key: &str| -> Option<String> {
-        flags
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .and_then(|(_, _, v)| v.map(str::to_string))
+        args.value(key)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
             .or_else(|| cur.get(key))
     };
     let mut answers = Answers::default();
@@ -665,19 +408,18 @@ fn wizard(
 
     // Metadata URL, fetched until it works or the person keeps it anyway.
     loop {
-        let url = w.text(
-            keys::METADATA_URL,
-            "OIDC metadata URL (…/.well-known/openid-configuration)",
-            true,
-            None,
-        )?;
+        let url = w.text(keys::METADATA_URL, None)?;
         if args.no_verify {
             break;
         }
         let _ = term.write_line(&format!("fetching {url} …"));
         let merged = |key: &str| default_of(key);
-        match fetch_metadata(ctx, &name, &url, &merged) {
-            Ok(meta) => {
+        match discover(ctx, &name, &url, &merged) {
+            Ok((found, meta)) => {
+                if found != url {
+                    let _ = term.write_line(&format!("found the discovery document at {found}"));
+                    w.answers.set(keys::METADATA_URL, found);
+                }
                 let _ = term.write_line(&describe_metadata(&meta));
                 break;
             }
@@ -695,83 +437,36 @@ fn wizard(
             }
         }
     }
-    w.text(keys::CLIENT_ID, "Client ID", true, None)?;
+    w.text(keys::CLIENT_ID, None)?;
     w.secret(
-        args.client_secret.as_deref(),
+        args.value(keys::CLIENT_SECRET).filter(|v| !v.is_empty()),
         cur.get(keys::CLIENT_SECRET).is_some(),
     )?;
 
-    let fed_default = default_of(keys::FEDERATION_TYPE);
     let fed = w.select(
         keys::FEDERATION_TYPE,
-        "AWS federation type",
-        &[
-            ("oidc", "oidc: AssumeRoleWithWebIdentity with the ID token"),
-            (
-                "saml2",
-                "saml2: token exchange to a SAML assertion, then AssumeRoleWithSAML",
-            ),
-        ],
-        fed_default.as_deref(),
-        false,
+        &labels(FederationType::ALL, |t| t.as_str(), |t| t.label()),
     )?;
-    if fed == "oidc" {
-        w.text(
-            keys::DEFAULT_IAM_ROLE_ARN,
-            "Default IAM role ARN (optional; -r picks one per command)",
-            false,
-            None,
-        )?;
-        w.text(
-            keys::ROLE_SESSION_NAME,
-            "Role session name (optional; default: from the ID token)",
-            false,
-            None,
-        )?;
+    if fed == FederationType::Oidc.as_str() {
+        w.text(keys::DEFAULT_IAM_ROLE_ARN, None)?;
+        w.text(keys::ROLE_SESSION_NAME, None)?;
     } else {
         w.text(
             keys::TOKEN_EXCHANGE_AUDIENCE,
-            "Token exchange audience (the SAML client at the provider)",
-            false,
             Some("urn:amazon:webservices"),
         )?;
-        let short = default_of(keys::TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE)
-            .and_then(|v| check(keys::TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE, &v).ok());
-        w.select(
+        let subject = w.select(
             keys::TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE,
-            "Subject token type for the exchange",
-            &[
-                (TOKEN_TYPE_ACCESS_TOKEN, "access_token"),
-                (TOKEN_TYPE_ID_TOKEN, "id_token"),
-            ],
-            short.as_deref(),
-            false,
+            &labels(SubjectTokenType::ALL, |t| t.urn(), |t| t.label()),
         )?;
-        w.text(
-            keys::DEFAULT_IAM_ROLE_ARN,
-            "Default IAM role ARN (optional; with several roles you are asked)",
-            false,
-            None,
-        )?;
+        // The Go tool reads this key verbatim, so the default is spelled out.
+        w.answers
+            .set(keys::TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE, subject);
+        w.text(keys::DEFAULT_IAM_ROLE_ARN, None)?;
     }
-    w.text(
-        keys::MAX_SESSION_DURATION_SECONDS,
-        "Session duration in seconds (900-43200)",
-        false,
-        Some("3600"),
-    )?;
-    w.text(
-        keys::AWS_REGION,
-        "AWS region for STS (optional)",
-        false,
-        None,
-    )?;
-    w.text(
-        keys::SCOPES,
-        "Scopes beside openid (optional, space-separated, e.g. offline_access)",
-        false,
-        None,
-    )?;
+    w.text(keys::MAX_SESSION_DURATION_SECONDS, Some("3600"))?;
+    w.text(keys::AWS_REGION, None)?;
+    w.text(keys::SCOPES, None)?;
 
     let advanced = dialog(
         Confirm::new()
@@ -780,108 +475,38 @@ fn wizard(
             .interact_on(term),
     )?;
     if advanced {
-        w.text(
+        for key in [
             keys::ROLE_SESSION_NAME_CLAIM,
-            "ID-token claim for the role session name (optional)",
-            false,
-            None,
-        )?;
-        w.text(
             keys::SUCCESSFUL_REDIRECT_URL,
-            "Page to show after a successful login (optional)",
-            false,
-            None,
-        )?;
-        w.text(
             keys::FAILURE_REDIRECT_URL,
-            "Page to show after a failed login (optional)",
-            false,
-            None,
-        )?;
-        w.text(
             keys::ADDITIONAL_QUERY,
-            "Extra authorization query, key=value&… (optional)",
-            false,
-            None,
-        )?;
-        let method = default_of(keys::CLIENT_AUTH_METHOD);
+        ] {
+            w.text(key, None)?;
+        }
         w.select(
             keys::CLIENT_AUTH_METHOD,
-            "Client authentication at the token endpoint",
-            &[
-                (
-                    "client_secret_post",
-                    "client_secret_post (in the form body)",
-                ),
-                ("client_secret_basic", "client_secret_basic (HTTP Basic)"),
-            ],
-            method.as_deref(),
-            true,
+            &labels(ClientAuthMethod::ALL, |m| m.as_str(), |m| m.label()),
         )?;
-        w.text(
+        for key in [
             keys::CLIENT_AUTH_CERT,
-            "mTLS client certificate, PEM path (optional)",
-            false,
-            None,
-        )?;
-        w.text(
             keys::CLIENT_AUTH_KEY,
-            "mTLS client key, PEM path (optional)",
-            false,
-            None,
-        )?;
-        w.text(
             keys::CLIENT_AUTH_CA,
-            "CA certificates for the provider, PEM path (optional)",
-            false,
-            None,
-        )?;
-        w.text(
             keys::CA_BUNDLE,
-            "CA bundle for every request, PEM path (optional)",
-            false,
-            None,
-        )?;
-        w.text(
             keys::LOOPBACK_PORT,
-            "Loopback redirect port (optional; default 0 = random)",
-            false,
-            None,
-        )?;
-        w.text(
             keys::LOGIN_TIMEOUT_SECONDS,
-            "Login timeout in seconds (optional; default 300)",
-            false,
-            None,
-        )?;
-        w.text(
             keys::REFRESH_MARGIN_MINUTES,
-            "Renew credentials this many minutes before expiry (optional)",
-            false,
-            None,
-        )?;
-        let store = default_of(keys::SECRET_STORE);
+        ] {
+            w.text(key, None)?;
+        }
         w.select(
             keys::SECRET_STORE,
-            "Where refresh tokens are kept",
-            &[
-                ("auto", "auto (the OS keyring, else a private file)"),
-                ("keyring", "keyring"),
-                ("file", "file"),
-            ],
-            store.as_deref(),
-            true,
+            &labels(StoreChoice::ALL, |c| c.as_str(), |c| c.label()),
         )?;
         let _ = term.write_line(
             "insecure_skip_verify turns off TLS certificate checks of the provider: anyone on the \
              network can then read your tokens. Prefer ca_bundle.",
         );
-        w.text(
-            keys::INSECURE_SKIP_VERIFY,
-            "Skip TLS verification (true/false)",
-            false,
-            Some("false"),
-        )?;
+        w.text(keys::INSECURE_SKIP_VERIFY, Some("false"))?;
     }
     let merged = |key: &str| {
         answers
@@ -901,14 +526,11 @@ struct Wizard<'a> {
 }
 
 impl Wizard<'_> {
-    /// Ask for `key` as text. Returns the checked value ("" when unset).
-    fn text(
-        &mut self,
-        key: &'static str,
-        prompt: &str,
-        required: bool,
-        fallback: Option<&str>,
-    ) -> Result<String> {
+    /// Ask the key table's question for `key` as text, offering the
+    /// current value, else `fallback`. Returns the checked value ("" when
+    /// unset).
+    fn text(&mut self, key: &'static str, fallback: Option<&str>) -> Result<String> {
+        let (prompt, required) = keys::key(key).map_or((key, false), |k| (k.prompt, k.required));
         let existing = (self.default_of)(key);
         let default = existing.clone().or_else(|| fallback.map(str::to_string));
         let mut input = Input::<String>::new()
@@ -960,31 +582,41 @@ impl Wizard<'_> {
             Password::new()
                 .with_prompt(prompt)
                 .allow_empty_password(true)
+                .report(false)
                 .validate_with(|s: &String| check(keys::CLIENT_SECRET, s).map(|_| ()))
                 .interact_on(self.term),
         )?;
         let s = s.trim();
-        if s == CLEAR {
+        // What the answer did, never the secret itself.
+        let shown = if s == CLEAR {
             if has_current {
                 self.answers.set(keys::CLIENT_SECRET, String::new());
+                "(removed)"
+            } else {
+                "(none)"
             }
         } else if !s.is_empty() {
             self.answers.set(keys::CLIENT_SECRET, s.to_string());
-        }
+            "[hidden]"
+        } else if has_current {
+            "(the current one, kept)"
+        } else {
+            "(none)"
+        };
+        let _ = self.term.write_line(&format!("Client secret: {shown}"));
         Ok(())
     }
 
-    /// Pick one of `choices` (value, label). Returns the value.
+    /// Ask the key table's question for `key`: pick one of `choices`
+    /// (value, label). Returns the value.
     fn select(
         &mut self,
         key: &'static str,
-        prompt: &str,
-        choices: &[(&str, &str)],
-        default: Option<&str>,
-        optional: bool,
+        choices: &[(&'static str, &'static str)],
     ) -> Result<String> {
-        let default_index = default
-            .and_then(|d| check(key, d).ok())
+        let (prompt, optional) = keys::key(key).map_or((key, true), |k| (k.prompt, !k.required));
+        let default_index = (self.default_of)(key)
+            .and_then(|d| check(key, &d).ok())
             .and_then(|d| choices.iter().position(|(v, _)| *v == d))
             .unwrap_or(0);
         let labels: Vec<&str> = choices.iter().map(|(_, l)| *l).collect();
@@ -1006,6 +638,15 @@ impl Wizard<'_> {
         }
         Ok(value)
     }
+}
+
+/// (value, label) pairs of a choice enum, for [`Wizard::select`].
+fn labels<T: Copy>(
+    all: &[T],
+    value: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|&t| (value(t), label(t))).collect()
 }
 
 /// What was written and what to run next, on stderr.
@@ -1035,121 +676,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_outside_sts_limits_are_refused() {
-        let k = keys::MAX_SESSION_DURATION_SECONDS;
-        assert_eq!(check(k, "900"), Ok("900".into()));
-        assert_eq!(check(k, " 43200 "), Ok("43200".into()));
-        for bad in ["899", "43201", "1h", "-5", "3600.0"] {
-            let e = check(k, bad).unwrap_err();
-            assert!(e.contains("from 900 to 43200"), "{bad}: {e}");
-        }
-    }
-
-    #[test]
-    fn role_arns_of_every_partition_are_accepted() {
-        let k = keys::DEFAULT_IAM_ROLE_ARN;
-        for ok in [
-            "arn:aws:iam::123456789012:role/dev",
-            "arn:aws-cn:iam::123456789012:role/path/dev",
-            "arn:aws-us-gov:iam::123456789012:role/dev",
-        ] {
-            assert_eq!(check(k, ok), Ok(ok.to_string()));
-        }
-        let e = check(k, "arn:aws:iam::123456789012:user/dev").unwrap_err();
-        assert!(e.contains("role"), "{e}");
-    }
-
-    #[test]
-    fn insecure_skip_verify_accepts_every_boolean_spelling() {
-        let k = keys::INSECURE_SKIP_VERIFY;
-        for (given, want) in [
-            ("yes", "true"),
-            ("True", "true"),
-            ("no", "false"),
-            ("0", "false"),
-        ] {
-            assert_eq!(check(k, given), Ok(want.to_string()), "{given}");
-        }
-        assert!(check(k, "maybe").is_err());
-    }
-
-    #[test]
-    fn federation_type_and_choices_are_lowercased_or_refused() {
-        assert_eq!(check(keys::FEDERATION_TYPE, "SAML2"), Ok("saml2".into()));
-        let e = check(keys::FEDERATION_TYPE, "saml").unwrap_err();
-        assert!(e.contains("oidc, saml2"), "{e}");
-        assert_eq!(check(keys::SECRET_STORE, "File"), Ok("file".into()));
-        assert!(check(keys::CLIENT_AUTH_METHOD, "private_key_jwt").is_err());
-    }
-
-    #[test]
-    fn metadata_url_must_be_https_or_loopback_http() {
-        let k = keys::METADATA_URL;
-        assert!(
-            check(
-                k,
-                "https://idp.example.com/.well-known/openid-configuration"
-            )
-            .is_ok()
-        );
-        assert!(check(k, "http://127.0.0.1:8080/.well-known/openid-configuration").is_ok());
-        assert!(check(k, "http://idp.example.com/.well-known/openid-configuration").is_err());
-        assert!(check(k, "idp.example.com").is_err());
-    }
-
-    #[test]
-    fn subject_token_type_short_names_become_urns() {
-        let k = keys::TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE;
-        assert_eq!(check(k, "id_token"), Ok(TOKEN_TYPE_ID_TOKEN.into()));
-        assert_eq!(check(k, "access_token"), Ok(TOKEN_TYPE_ACCESS_TOKEN.into()));
-        assert!(check(k, "refresh_token").is_err());
-    }
-
-    #[test]
-    fn scopes_drop_openid_and_duplicates() {
-        assert_eq!(
-            check(
-                keys::SCOPES,
-                "openid, offline_access profile offline_access"
-            ),
-            Ok("offline_access profile".into())
-        );
-        assert!(check(keys::SCOPES, "a\"b").is_err());
-    }
-
-    #[test]
-    fn regions_ports_and_queries_are_checked() {
-        for ok in ["us-east-1", "us-gov-west-1", "cn-north-1", "eu-isoe-west-1"] {
-            assert!(check(keys::AWS_REGION, ok).is_ok(), "{ok}");
-        }
-        for bad in ["us-east", "US-EAST-1", "useast1", "us--1"] {
-            assert!(check(keys::AWS_REGION, bad).is_err(), "{bad}");
-        }
-        assert!(check(keys::LOOPBACK_PORT, "65536").is_err());
-        assert_eq!(check(keys::LOOPBACK_PORT, "0"), Ok("0".into()));
-        assert!(check(keys::LOGIN_TIMEOUT_SECONDS, "0").is_err());
-        assert_eq!(
-            check(keys::ADDITIONAL_QUERY, "?prompt=login&kc_idp_hint=corp"),
-            Ok("prompt=login&kc_idp_hint=corp".into())
-        );
-        assert!(check(keys::ADDITIONAL_QUERY, "=x").is_err());
-        assert!(check(keys::ADDITIONAL_QUERY, "a=b c").is_err());
-    }
-
-    #[test]
-    fn pem_paths_must_exist_and_not_start_with_tilde() {
-        let e = check(keys::CA_BUNDLE, "~/ca.pem").unwrap_err();
-        assert!(e.contains("full path"), "{e}");
+    fn pem_paths_typed_now_must_exist_here() {
         assert!(check(keys::CA_BUNDLE, "/no/such/ca.pem").is_err());
         let f = tempfile::NamedTempFile::new().unwrap();
         let p = f.path().to_string_lossy().into_owned();
         assert_eq!(check(keys::CLIENT_AUTH_CERT, &p), Ok(p.clone()));
-    }
-
-    #[test]
-    fn client_secret_errors_never_repeat_the_secret() {
-        let e = check(keys::CLIENT_SECRET, "hunter2\u{7}x").unwrap_err();
-        assert!(!e.contains("hunter2"), "{e}");
+        assert_eq!(
+            check(keys::MAX_SESSION_DURATION_SECONDS, " 900 "),
+            Ok("900".into())
+        );
     }
 
     #[test]

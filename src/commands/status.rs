@@ -54,10 +54,33 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode> {
     let out = if args.json {
         render_json(&report, now)
     } else {
-        render_human(&report, now)
+        // Profile names, markers and config values are read back from files
+        // others may edit: no escape sequences reach the terminal.
+        aws_cli_oidc::text::sanitize_lines(&render_human(&report, now)).into_owned()
     };
     print!("{out}");
-    Ok(ExitCode::SUCCESS)
+    // A file we could not read makes the whole report doubtful: exit 1.
+    Ok(if report.unreadable().next().is_some() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+impl Report {
+    /// The problems that keep config.yaml or an AWS file from being read
+    /// (or config.yaml from being used); `status` shows them first and
+    /// exits 1.
+    pub fn unreadable(&self) -> impl Iterator<Item = &Warning> {
+        let files = [
+            &self.config_file,
+            &self.aws_config_file,
+            &self.aws_credentials_file,
+        ];
+        self.warnings.iter().filter(move |w| {
+            w.kind == "config_error" && w.path.as_ref().is_some_and(|p| files.contains(&p))
+        })
+    }
 }
 
 /// Where to look.
@@ -210,10 +233,11 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
             for name in file.providers() {
                 let row = match file.provider(&name) {
                     Ok(cfg) => {
-                        let setting = cfg.secret_store.clone().unwrap_or_else(|| "auto".into());
-                        let in_use = match StoreChoice::from_config(cfg.secret_store.as_deref()) {
-                            Ok(StoreChoice::File) => "file".to_string(),
-                            Ok(StoreChoice::Keyring) => {
+                        let choice = cfg.secret_store.unwrap_or_default();
+                        let setting = choice.as_str().to_string();
+                        let in_use = match choice {
+                            StoreChoice::File => "file".to_string(),
+                            StoreChoice::Keyring => {
                                 let answered = keyring
                                     .get_or_insert_with(|| probe(&inputs.config_dir))
                                     .is_ok();
@@ -223,17 +247,16 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
                                     "keyring unavailable".to_string()
                                 }
                             }
-                            Ok(StoreChoice::Auto) if remembered == Some(StoreKind::File) => {
+                            StoreChoice::Auto if remembered == Some(StoreKind::File) => {
                                 "file".to_string()
                             }
                             // Credentials in files, refresh tokens in the keyring.
-                            Ok(StoreChoice::Auto) => {
+                            StoreChoice::Auto => {
                                 let answered = keyring
                                     .get_or_insert_with(|| probe(&inputs.config_dir))
                                     .is_ok();
                                 if answered { "file+keyring" } else { "file" }.to_string()
                             }
-                            Err(_) => "unknown".to_string(),
                         };
                         defaults.insert(
                             cfg.name.clone(),
@@ -628,8 +651,21 @@ fn or_dash(v: Option<&str>) -> String {
 /// The human report.
 pub fn render_human(r: &Report, now: OffsetDateTime) -> String {
     let mut out = String::new();
+    let unreadable: Vec<&Warning> = r.unreadable().collect();
+    if !unreadable.is_empty() {
+        out.push_str(&format!("Problems ({})\n", unreadable.len()));
+        for w in &unreadable {
+            out.push_str(&format!("  - {}\n", w.message));
+        }
+        out.push('\n');
+    }
+    let config_unreadable = unreadable
+        .iter()
+        .any(|w| w.path.as_ref() == Some(&r.config_file));
     out.push_str(&format!("Providers ({})\n", r.config_file.display()));
-    if r.providers.is_empty() {
+    if r.providers.is_empty() && config_unreadable {
+        out.push_str("  unknown: config.yaml could not be read (see Problems above)\n");
+    } else if r.providers.is_empty() {
         out.push_str("  none; add one with: aws-cli-oidc setup NAME\n");
     } else {
         let rows: Vec<Vec<String>> = r
@@ -736,11 +772,16 @@ pub fn render_human(r: &Report, now: OffsetDateTime) -> String {
     }
 
     out.push('\n');
-    if r.warnings.is_empty() {
+    let rest: Vec<&Warning> = r
+        .warnings
+        .iter()
+        .filter(|w| !unreadable.contains(w))
+        .collect();
+    if rest.is_empty() {
         out.push_str("No warnings\n");
     } else {
-        out.push_str(&format!("Warnings ({})\n", r.warnings.len()));
-        for w in &r.warnings {
+        out.push_str(&format!("Warnings ({})\n", rest.len()));
+        for w in rest {
             out.push_str(&format!("  - {}\n", w.message));
         }
     }
@@ -921,6 +962,8 @@ mod tests {
                 token_endpoint: "https://idp.example.com/token".into(),
                 client_id: "c".into(),
                 issuer: "https://idp.example.com".into(),
+                metadata_url: "https://idp.example.com/x".into(),
+                subject: None,
                 saved_at: NOW - time::Duration::minutes(5),
             };
             cache::put_refresh_token(&store, "vault", &entry, NOW).map_err(|e| e.to_string())?;

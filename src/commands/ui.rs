@@ -23,10 +23,21 @@ fn tty() -> Option<File> {
         .ok()
 }
 
+/// `n` and the noun in the right number: "1 cached entry", "2 cached entries".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Whether a terminal can show the login URL and prompts (botocore gives a
 /// credential_process no usable stdin and may hide its stderr).
 pub fn has_terminal() -> bool {
     tty().is_some()
+}
+
+/// One message on stderr. Messages quote provider, STS and file text, so
+/// they pass the sanitiser whatever the caller did.
+fn say(msg: &str) {
+    eprintln!("aws-cli-oidc: {}", aws_cli_oidc::text::sanitize_lines(msg));
 }
 
 impl Ui {
@@ -40,13 +51,13 @@ impl Ui {
 
     /// Something the user must see (a warning, a result summary).
     pub fn warn(&self, msg: &str) {
-        eprintln!("aws-cli-oidc: {msg}");
+        say(msg);
     }
 
     /// Progress worth a line at default verbosity (not with `--quiet`).
     pub fn info(&self, msg: &str) {
         if !self.quiet.get() {
-            eprintln!("aws-cli-oidc: {msg}");
+            say(msg);
         }
     }
 
@@ -58,29 +69,37 @@ impl Ui {
     /// Detail shown with `-v`. Callers pass no secrets.
     pub fn debug(&self, msg: &str) {
         if self.verbosity >= 1 {
-            eprintln!("aws-cli-oidc: {msg}");
+            say(msg);
         }
     }
 
-    /// Show the login URL where a person can see it, then launch a browser
-    /// unless `no_browser`.
+    /// Launch a browser on the login URL unless `no_browser`, then show the
+    /// URL where a person can see it: as the fallback when a browser was
+    /// launched, as the thing to do when not.
     pub fn open_login_url(&self, url: &str, no_browser: bool) -> Result<(), String> {
-        let text = format!("to log in, open this URL in a browser:\n\n    {url}\n");
+        let launched = if no_browser {
+            None
+        } else {
+            Some(aws_cli_oidc::oidc::browser::open_browser(url))
+        };
+        let text = match &launched {
+            Some(Ok(())) => {
+                format!(
+                    "opened the login page in your browser; if nothing opened, visit:\n\n    {url}\n"
+                )
+            }
+            Some(Err(e)) => format!(
+                "could not launch a browser ({e}); to log in, open this URL in a browser:\n\n    {url}\n"
+            ),
+            None => format!("to log in, open this URL in a browser:\n\n    {url}\n"),
+        };
         eprintln!("{text}");
         if !std::io::stderr().is_terminal()
             && let Some(mut t) = tty()
         {
             let _ = writeln!(t, "{text}");
         }
-        if no_browser {
-            return Ok(());
-        }
-        aws_cli_oidc::oidc::browser::open_browser(url).map_err(|e| {
-            self.warn(&format!(
-                "could not launch a browser ({e}); open the URL above by hand"
-            ));
-            e
-        })
+        launched.unwrap_or(Ok(()))
     }
 
     /// Ask which role to assume, on the terminal. `None` when there is no
@@ -100,5 +119,23 @@ impl Ui {
             .interact_on_opt(&term)
             .ok()
             .flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn counts_use_the_singular_for_one_only() {
+        assert_eq!(
+            count(0, "cached entry", "cached entries"),
+            "0 cached entries"
+        );
+        assert_eq!(count(1, "cached entry", "cached entries"), "1 cached entry");
+        assert_eq!(
+            count(2, "profile stays", "profiles stay"),
+            "2 profiles stay"
+        );
     }
 }

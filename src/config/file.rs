@@ -107,11 +107,18 @@ impl ConfigFile {
         }
         match folded.len() {
             1 => Ok(folded.remove(0).0),
-            0 => Err(Error::ProviderNotFound {
-                profile: name.to_string(),
-                path: self.path.clone(),
-                configured: self.providers(),
-            }),
+            0 => {
+                let configured = self.providers();
+                let suggestion =
+                    crate::suggest::closest(name, configured.iter().map(String::as_str))
+                        .map(str::to_string);
+                Err(Error::ProviderNotFound {
+                    profile: name.to_string(),
+                    path: self.path.clone(),
+                    configured,
+                    suggestion,
+                })
+            }
             _ => Err(Error::AmbiguousProvider {
                 profile: name.to_string(),
                 path: self.path.clone(),
@@ -265,7 +272,7 @@ mod tests {
             Some("urn:amazon:webservices")
         );
         assert_eq!(
-            p.token_exchange_subject_token_type.as_deref(),
+            p.token_exchange_subject_token_type.map(|t| t.urn()),
             Some(TOKEN_TYPE_ACCESS_TOKEN)
         );
     }
@@ -283,7 +290,7 @@ mod tests {
         assert_eq!(dev.role_session_name_claim.as_deref(), Some("email"));
         assert_eq!(dev.client_auth_method, ClientAuthMethod::ClientSecretBasic);
         assert_eq!(dev.ca_bundle, Some(PathBuf::from("/etc/ssl/corp-ca.pem")));
-        assert_eq!(dev.secret_store.as_deref(), Some("keyring"));
+        assert_eq!(dev.secret_store.map(|s| s.as_str()), Some("keyring"));
         assert_eq!(
             cfg.get_raw("dev", "x_future_key").as_deref(),
             Some("kept but ignored")
@@ -291,7 +298,7 @@ mod tests {
         let saml = cfg.provider("saml").unwrap();
         assert!(saml.insecure_skip_verify);
         assert_eq!(
-            saml.token_exchange_subject_token_type.as_deref(),
+            saml.token_exchange_subject_token_type.map(|t| t.urn()),
             Some(TOKEN_TYPE_ID_TOKEN)
         );
         assert_eq!(saml.scopes, ["offline_access", "groups"]);
@@ -331,7 +338,7 @@ mod tests {
             (
                 p.max_session_duration_seconds,
                 p.refresh_margin_minutes,
-                p.secret_store.as_deref()
+                p.secret_store
             ),
             (None, None, None)
         );

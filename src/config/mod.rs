@@ -14,8 +14,8 @@
 //! and keys this version does not know. Comments and the original quoting are
 //! not kept: like the Go tool, saving re-renders the whole file.
 //!
-//! CONTRACT (kept by the implementation): the names below are used by the
-//! rest of the crate.
+//! Each key's type, range, default and documentation live in one table,
+//! [`keys::KEYS`]; the reader here and `setup` both check values with it.
 
 mod file;
 mod provider;
@@ -29,62 +29,12 @@ pub use file::ConfigFile;
 /// The file name inside the config directory.
 pub const CONFIG_FILE_NAME: &str = "config.yaml";
 
-/// The keys a provider may have. The first block is the Go tool's, the second
-/// is new in this tool.
-pub mod keys {
-    /// The provider's `.well-known/openid-configuration` URL (required).
-    pub const METADATA_URL: &str = "oidc_provider_metadata_url";
-    /// Extra query text for the authorization request.
-    pub const ADDITIONAL_QUERY: &str = "oidc_authentication_request_additional_query";
-    /// Where the browser goes after a successful login.
-    pub const SUCCESSFUL_REDIRECT_URL: &str = "successful_redirect_url";
-    /// Where the browser goes after a failed login.
-    pub const FAILURE_REDIRECT_URL: &str = "failure_redirect_url";
-    /// The OAuth client id (required).
-    pub const CLIENT_ID: &str = "client_id";
-    /// The OAuth client secret.
-    pub const CLIENT_SECRET: &str = "client_secret";
-    /// PEM certificate for mTLS to the provider.
-    pub const CLIENT_AUTH_CERT: &str = "client_auth_cert";
-    /// PEM private key for mTLS to the provider.
-    pub const CLIENT_AUTH_KEY: &str = "client_auth_key";
-    /// PEM CA certificates for the provider.
-    pub const CLIENT_AUTH_CA: &str = "client_auth_ca";
-    /// Skip TLS verification (`true`/`false`).
-    pub const INSECURE_SKIP_VERIFY: &str = "insecure_skip_verify";
-    /// `oidc` or `saml2` (required).
-    pub const FEDERATION_TYPE: &str = "aws_federation_type";
-    /// Session length asked of STS, 900..=43200.
-    pub const MAX_SESSION_DURATION_SECONDS: &str = "max_session_duration_seconds";
-    /// The role used when several are possible.
-    pub const DEFAULT_IAM_ROLE_ARN: &str = "default_iam_role_arn";
-    /// `RoleSessionName` for `AssumeRoleWithWebIdentity`.
-    pub const ROLE_SESSION_NAME: &str = "aws_federation_role_session_name";
-    /// RFC 8693 `subject_token_type` for the SAML exchange.
-    pub const TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE: &str =
-        "oidc_provider_token_exchange_subject_token_type";
-    /// RFC 8693 `audience` for the SAML exchange.
-    pub const TOKEN_EXCHANGE_AUDIENCE: &str = "oidc_provider_token_exchange_audience";
+pub mod keys;
 
-    /// Region of the STS endpoint.
-    pub const AWS_REGION: &str = "aws_region";
-    /// Extra scopes beside `openid`.
-    pub const SCOPES: &str = "scopes";
-    /// Fixed port of the loopback redirect, 0 = random.
-    pub const LOOPBACK_PORT: &str = "loopback_port";
-    /// How long to wait for the browser login.
-    pub const LOGIN_TIMEOUT_SECONDS: &str = "login_timeout_seconds";
-    /// ID-token claim used as the role session name.
-    pub const ROLE_SESSION_NAME_CLAIM: &str = "role_session_name_claim";
-    /// `client_secret_post` or `client_secret_basic`.
-    pub const CLIENT_AUTH_METHOD: &str = "client_auth_method";
-    /// PEM CA bundle for every request.
-    pub const CA_BUNDLE: &str = "ca_bundle";
-    /// Where refresh tokens are kept: `auto`, `keyring` or `file`.
-    pub const SECRET_STORE: &str = "secret_store";
-    /// How long before expiry credentials are renewed.
-    pub const REFRESH_MARGIN_MINUTES: &str = "refresh_margin_minutes";
-}
+/// The shortest session STS grants, in seconds.
+pub const MIN_SESSION_SECONDS: u32 = 900;
+/// The longest session STS grants, in seconds (and only when the role allows it).
+pub const MAX_SESSION_SECONDS: u32 = 43_200;
 
 /// RFC 8693 token type of an OAuth access token.
 pub const TOKEN_TYPE_ACCESS_TOKEN: &str = "urn:ietf:params:oauth:token-type:access_token";
@@ -94,42 +44,101 @@ pub const TOKEN_TYPE_ID_TOKEN: &str = "urn:ietf:params:oauth:token-type:id_token
 /// Default of `login_timeout_seconds`.
 pub const DEFAULT_LOGIN_TIMEOUT_SECONDS: u64 = 300;
 
-/// How AWS trusts the login.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FederationType {
-    /// ID token to `AssumeRoleWithWebIdentity`.
-    Oidc,
-    /// RFC 8693 token exchange to a SAML assertion, then `AssumeRoleWithSAML`.
-    Saml2,
+/// An enum of the words a key accepts: `as_str`, `label` (for the wizard),
+/// `NAMES` (for the key table) and a case-insensitive `parse`.
+macro_rules! choices {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $text:literal : $label:literal,)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($(#[$vm])* $var,)+ }
+
+        impl $name {
+            /// Every value, in the order offered.
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+            /// The spellings in the file, in the order offered.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            /// The spelling in the file.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$var => $text),+ }
+            }
+
+            /// A one-line explanation for the setup wizard.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$var => $label),+ }
+            }
+
+            /// The value spelled `s`, ignoring case and surrounding blanks.
+            pub fn parse(s: &str) -> Option<$name> {
+                let s = s.trim();
+                Self::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(s))
+            }
+        }
+    };
 }
 
-impl FederationType {
-    /// The spelling in the file: `oidc` or `saml2`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FederationType::Oidc => "oidc",
-            FederationType::Saml2 => "saml2",
-        }
+choices! {
+    /// How AWS trusts the login (`aws_federation_type`).
+    FederationType {
+        /// ID token to `AssumeRoleWithWebIdentity`.
+        Oidc = "oidc": "oidc: AssumeRoleWithWebIdentity with the ID token",
+        /// RFC 8693 token exchange to a SAML assertion, then `AssumeRoleWithSAML`.
+        Saml2 = "saml2": "saml2: token exchange to a SAML assertion, then AssumeRoleWithSAML",
     }
 }
 
-/// How the client authenticates at the token endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ClientAuthMethod {
-    /// `client_id`/`client_secret` in the form body (the Go tool's way).
-    #[default]
-    ClientSecretPost,
-    /// HTTP Basic.
-    ClientSecretBasic,
+choices! {
+    /// How the client authenticates at the token endpoint (`client_auth_method`).
+    #[derive(Default)]
+    ClientAuthMethod {
+        /// `client_id`/`client_secret` in the form body (the Go tool's way).
+        #[default]
+        ClientSecretPost = "client_secret_post": "client_secret_post (in the form body)",
+        /// HTTP Basic.
+        ClientSecretBasic = "client_secret_basic": "client_secret_basic (HTTP Basic)",
+    }
 }
 
-impl ClientAuthMethod {
-    /// The spelling in the file: `client_secret_post` or `client_secret_basic`.
-    pub fn as_str(self) -> &'static str {
+choices! {
+    /// Where refresh tokens and cached credentials are kept (`secret_store`).
+    #[derive(Default)]
+    StoreChoice {
+        /// The keyring if it answers, else files (the default).
+        #[default]
+        Auto = "auto": "auto (the OS keyring, else a private file)",
+        /// The keyring, or an error.
+        Keyring = "keyring": "keyring",
+        /// Files under `<config dir>/cache`.
+        File = "file": "file",
+    }
+}
+
+choices! {
+    /// The RFC 8693 `subject_token_type` of the SAML exchange
+    /// (`oidc_provider_token_exchange_subject_token_type`). The file holds
+    /// the URN; the short names are accepted too.
+    SubjectTokenType {
+        /// The OAuth access token (the default).
+        AccessToken = "access_token": "access_token",
+        /// The OpenID Connect ID token.
+        IdToken = "id_token": "id_token",
+    }
+}
+
+impl SubjectTokenType {
+    /// The RFC 8693 URN, as written to the file and sent.
+    pub fn urn(self) -> &'static str {
         match self {
-            ClientAuthMethod::ClientSecretPost => "client_secret_post",
-            ClientAuthMethod::ClientSecretBasic => "client_secret_basic",
+            SubjectTokenType::AccessToken => TOKEN_TYPE_ACCESS_TOKEN,
+            SubjectTokenType::IdToken => TOKEN_TYPE_ID_TOKEN,
         }
+    }
+
+    /// From a short name or a URN.
+    pub fn from_name_or_urn(s: &str) -> Option<SubjectTokenType> {
+        let s = s.trim();
+        SubjectTokenType::parse(s)
+            .or_else(|| SubjectTokenType::ALL.iter().copied().find(|t| t.urn() == s))
     }
 }
 
@@ -164,7 +173,8 @@ pub struct ProviderConfig {
     pub insecure_skip_verify: bool,
     /// `aws_federation_type`.
     pub federation_type: FederationType,
-    /// `max_session_duration_seconds`, within 900..=43200.
+    /// `max_session_duration_seconds`, within
+    /// [`MIN_SESSION_SECONDS`]..=[`MAX_SESSION_SECONDS`].
     pub max_session_duration_seconds: Option<u32>,
     /// `default_iam_role_arn`.
     pub default_iam_role_arn: Option<String>,
@@ -172,9 +182,9 @@ pub struct ProviderConfig {
     pub role_session_name: Option<String>,
     /// `role_session_name_claim`.
     pub role_session_name_claim: Option<String>,
-    /// `oidc_provider_token_exchange_subject_token_type` (full URN). For
-    /// `saml2` it defaults to [`TOKEN_TYPE_ACCESS_TOKEN`].
-    pub token_exchange_subject_token_type: Option<String>,
+    /// `oidc_provider_token_exchange_subject_token_type`. For `saml2` it
+    /// defaults to [`SubjectTokenType::AccessToken`].
+    pub token_exchange_subject_token_type: Option<SubjectTokenType>,
     /// `oidc_provider_token_exchange_audience`.
     pub token_exchange_audience: Option<String>,
     /// `aws_region`.
@@ -185,10 +195,14 @@ pub struct ProviderConfig {
     pub loopback_port: u16,
     /// `login_timeout_seconds`, default 300, within 1..=86400.
     pub login_timeout_seconds: u64,
-    /// `secret_store`: `auto`, `keyring` or `file` (lowercased); `None` when unset.
-    pub secret_store: Option<String>,
+    /// `secret_store`; `None` when unset (which means [`StoreChoice::Auto`]).
+    pub secret_store: Option<StoreChoice>,
     /// `refresh_margin_minutes`, within 0..=720; `None` when unset.
     pub refresh_margin_minutes: Option<u32>,
+    /// `roles`: role ARNs offered by the `roles` command (no duplicates).
+    pub roles: Vec<String>,
+    /// `account_aliases`: 12-digit account id to a name.
+    pub account_aliases: std::collections::BTreeMap<String, String>,
 }
 
 impl ProviderConfig {
@@ -221,7 +235,7 @@ impl ProviderConfig {
             role_session_name: None,
             role_session_name_claim: None,
             token_exchange_subject_token_type: match federation_type {
-                FederationType::Saml2 => Some(TOKEN_TYPE_ACCESS_TOKEN.to_string()),
+                FederationType::Saml2 => Some(SubjectTokenType::AccessToken),
                 FederationType::Oidc => None,
             },
             token_exchange_audience: None,
@@ -231,6 +245,8 @@ impl ProviderConfig {
             login_timeout_seconds: DEFAULT_LOGIN_TIMEOUT_SECONDS,
             secret_store: None,
             refresh_margin_minutes: None,
+            roles: Vec::new(),
+            account_aliases: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -296,9 +312,9 @@ pub enum Error {
     },
     /// No provider of that name.
     #[error(
-        "provider {profile:?} is not configured in {} ({}); add it with: aws-cli-oidc setup {profile}",
+        "provider {profile:?} is not configured in {}{}",
         path.display(),
-        configured_list(configured)
+        not_found_hint(profile, configured, suggestion.as_deref())
     )]
     ProviderNotFound {
         /// The name asked for.
@@ -307,6 +323,8 @@ pub enum Error {
         path: PathBuf,
         /// The providers the file has.
         configured: Vec<String>,
+        /// The configured name closest to `profile`, when it looks like a typo.
+        suggestion: Option<String>,
     },
     /// Several providers differ from the name only in case.
     #[error(
@@ -363,6 +381,19 @@ fn location(path: &Path, line: Option<usize>, column: Option<usize>) -> String {
         (Some(l), Some(c)) => format!("{}:{l}:{c}", path.display()),
         (Some(l), None) => format!("{}:{l}", path.display()),
         _ => path.display().to_string(),
+    }
+}
+
+fn not_found_hint(name: &str, configured: &[String], suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(s) => format!(
+            "; did you mean {s:?}? ({}; add a new one with: aws-cli-oidc setup {name})",
+            configured_list(configured)
+        ),
+        None => format!(
+            " ({}); add it with: aws-cli-oidc setup {name}",
+            configured_list(configured)
+        ),
     }
 }
 
@@ -461,6 +492,7 @@ mod tests {
             profile: "dev".into(),
             path: PathBuf::from("/c/config.yaml"),
             configured: vec!["myop".into(), "other".into()],
+            suggestion: None,
         };
         assert_eq!(
             e.to_string(),
@@ -471,10 +503,22 @@ mod tests {
             profile: "dev".into(),
             path: PathBuf::from("/c/config.yaml"),
             configured: vec![],
+            suggestion: None,
         };
         assert!(
             none.to_string().contains("no providers are configured yet"),
             "{none}"
+        );
+        let typo = Error::ProviderNotFound {
+            profile: "myopp".into(),
+            path: PathBuf::from("/c/config.yaml"),
+            configured: vec!["myop".into()],
+            suggestion: Some("myop".into()),
+        };
+        assert_eq!(
+            typo.to_string(),
+            "provider \"myopp\" is not configured in /c/config.yaml; did you mean \"myop\"? \
+             (configured: \"myop\"; add a new one with: aws-cli-oidc setup myopp)"
         );
     }
 }

@@ -1,13 +1,16 @@
 //! Turning one provider's map of settings into a [`ProviderConfig`]: reading
-//! strings and native YAML types alike, defaults, and validation.
+//! strings and native YAML types alike, and defaults. Each value is checked
+//! by the key table ([`super::keys`]).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_yaml_ng::{Mapping, Value};
 
+use super::keys::{self, Key, Mode};
 use super::{
     ClientAuthMethod, DEFAULT_LOGIN_TIMEOUT_SECONDS, Error, FederationType, ProviderConfig,
-    TOKEN_TYPE_ACCESS_TOKEN, TOKEN_TYPE_ID_TOKEN, keys,
+    StoreChoice, SubjectTokenType,
 };
 use crate::secret::Secret;
 
@@ -65,8 +68,12 @@ impl Reader<'_> {
         }
     }
 
+    fn spec(&self, key: &'static str) -> Result<&'static Key, Error> {
+        keys::key(key).ok_or_else(|| self.invalid(key, "not in the key table".to_string()))
+    }
+
     /// A single value as text; null and empty (or blank) strings are unset.
-    fn string(&self, key: &'static str) -> Result<Option<String>, Error> {
+    fn scalar(&self, key: &'static str) -> Result<Option<String>, Error> {
         let Some(v) = lookup(self.map, key) else {
             return Ok(None);
         };
@@ -86,6 +93,22 @@ impl Reader<'_> {
         }
     }
 
+    /// A single value checked by the key table; `None` when unset.
+    fn string(&self, key: &'static str) -> Result<Option<String>, Error> {
+        let Some(raw) = self.scalar(key)? else {
+            return Ok(None);
+        };
+        self.checked(key, &raw)
+    }
+
+    fn checked(&self, key: &'static str, raw: &str) -> Result<Option<String>, Error> {
+        let v = self
+            .spec(key)?
+            .check(raw, Mode::File)
+            .map_err(|reason| self.invalid(key, reason))?;
+        Ok(Some(v).filter(|v| !v.is_empty()))
+    }
+
     fn required(&self, key: &'static str) -> Result<String, Error> {
         self.string(key)?.ok_or_else(|| Error::MissingKey {
             path: self.path.to_path_buf(),
@@ -98,59 +121,43 @@ impl Reader<'_> {
         Ok(self.string(key)?.map(PathBuf::from))
     }
 
-    /// Go's `strconv.ParseBool` spellings, which is what viper accepted.
     fn bool(&self, key: &'static str) -> Result<bool, Error> {
-        let Some(s) = self.string(key)? else {
-            return Ok(false);
-        };
-        match s.trim() {
-            "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok(true),
-            "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(false),
-            other => Err(self.invalid(key, format!("expected true or false, found {other:?}"))),
-        }
+        Ok(self.string(key)?.as_deref() == Some("true"))
     }
 
-    fn uint(&self, key: &'static str, min: u64, max: u64) -> Result<Option<u64>, Error> {
-        let Some(s) = self.string(key)? else {
-            return Ok(None);
-        };
-        match s.trim().parse::<u64>() {
-            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
-            _ => Err(self.invalid(
-                key,
-                format!("expected a whole number from {min} to {max}, found {s:?}"),
-            )),
-        }
+    fn uint(&self, key: &'static str) -> Result<Option<u64>, Error> {
+        self.string(key)?
+            .map(|s| {
+                s.parse::<u64>()
+                    .map_err(|_| self.invalid(key, format!("expected a whole number, found {s:?}")))
+            })
+            .transpose()
     }
 
-    /// One of `allowed` (compared ignoring case), returned lowercased.
-    fn choice(&self, key: &'static str, allowed: &[&str]) -> Result<Option<String>, Error> {
-        let Some(s) = self.string(key)? else {
-            return Ok(None);
-        };
-        let lower = s.trim().to_lowercase();
-        if allowed.contains(&lower.as_str()) {
-            Ok(Some(lower))
-        } else {
-            Err(self.invalid(
-                key,
-                format!("expected one of: {}, found {s:?}", allowed.join(", ")),
-            ))
-        }
+    /// A value that the table checked against `parse`'s words.
+    fn choice<T>(
+        &self,
+        key: &'static str,
+        parse: fn(&str) -> Option<T>,
+    ) -> Result<Option<T>, Error> {
+        self.string(key)?
+            .map(|s| parse(&s).ok_or_else(|| self.invalid(key, format!("unexpected value {s:?}"))))
+            .transpose()
     }
 
-    /// A YAML list, or a string separated by spaces and/or commas.
+    /// A YAML list, or a string separated by spaces and/or commas, checked
+    /// by the key table as one space-separated value.
     fn list(&self, key: &'static str) -> Result<Vec<String>, Error> {
         let Some(v) = lookup(self.map, key) else {
             return Ok(Vec::new());
         };
-        let items: Vec<String> = match v {
+        let words: Vec<String> = match v {
             Value::Null => Vec::new(),
             Value::Sequence(seq) => {
                 let mut out = Vec::new();
                 for item in seq {
                     match scalar_text(item) {
-                        Some(s) => out.extend(split_words(&s)),
+                        Some(s) => out.push(s),
                         None if item.is_null() => {}
                         None => {
                             return Err(self.invalid(
@@ -166,7 +173,7 @@ impl Reader<'_> {
                 out
             }
             other => match scalar_text(other) {
-                Some(s) => split_words(&s),
+                Some(s) => vec![s],
                 None => {
                     return Err(self.invalid(
                         key,
@@ -178,15 +185,53 @@ impl Reader<'_> {
                 }
             },
         };
-        Ok(items)
+        Ok(self
+            .checked(key, &words.join(" "))?
+            .map(|s| s.split(' ').map(str::to_string).collect())
+            .unwrap_or_default())
     }
-}
 
-fn split_words(s: &str) -> Vec<String> {
-    s.split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+    /// A map of 12-digit account ids to names (`account_aliases`).
+    fn aliases(&self, key: &'static str) -> Result<BTreeMap<String, String>, Error> {
+        let mut out = BTreeMap::new();
+        let map = match lookup(self.map, key) {
+            None | Some(Value::Null) => return Ok(out),
+            Some(Value::Mapping(m)) => m,
+            Some(other) => {
+                return Err(self.invalid(
+                    key,
+                    format!(
+                        "expected a map of account ids to names (`\"123456789012\": prod`), found {}",
+                        kind(other)
+                    ),
+                ));
+            }
+        };
+        for (k, v) in map {
+            let id = scalar_text(k).unwrap_or_default();
+            if !keys::is_account_id(&id) {
+                return Err(self.invalid(
+                    key,
+                    format!("expected 12-digit account ids as keys, found {id:?}"),
+                ));
+            }
+            match scalar_text(v) {
+                Some(name) if !name.trim().is_empty() && !name.chars().any(char::is_control) => {
+                    out.insert(id, name.trim().to_string());
+                }
+                _ => {
+                    return Err(self.invalid(
+                        key,
+                        format!(
+                            "account {id}: expected a name on one line, found {}",
+                            kind(v)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Validate and type one provider's settings.
@@ -202,73 +247,28 @@ pub(super) fn from_mapping(
     };
 
     let metadata_url = r.required(keys::METADATA_URL)?;
-    let lower = metadata_url.trim().to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+    let client_id = r.required(keys::CLIENT_ID)?;
+    let Some(federation_type) = r.choice(keys::FEDERATION_TYPE, FederationType::parse)? else {
         return Err(r.invalid(
-            keys::METADATA_URL,
+            keys::FEDERATION_TYPE,
             format!(
-                "expected an https:// URL such as https://idp.example.com/.well-known/openid-configuration, found {metadata_url:?}"
+                "missing; set it to one of: {} (or run aws-cli-oidc setup again)",
+                FederationType::NAMES.join(", ")
             ),
         ));
-    }
-    let client_id = r.required(keys::CLIENT_ID)?;
-    let federation_type = match r
-        .choice(keys::FEDERATION_TYPE, &["oidc", "saml2"])?
-        .as_deref()
-    {
-        Some("oidc") => FederationType::Oidc,
-        Some(_) => FederationType::Saml2,
-        None => {
-            return Err(r.invalid(
-                keys::FEDERATION_TYPE,
-                "missing; set it to one of: oidc, saml2 (or run aws-cli-oidc setup again)"
-                    .to_string(),
-            ));
-        }
     };
 
-    let client_auth_method = match r
+    let token_exchange_subject_token_type = r
         .choice(
-            keys::CLIENT_AUTH_METHOD,
-            &["client_secret_post", "client_secret_basic"],
+            keys::TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE,
+            SubjectTokenType::from_name_or_urn,
         )?
-        .as_deref()
-    {
-        Some("client_secret_basic") => ClientAuthMethod::ClientSecretBasic,
-        _ => ClientAuthMethod::ClientSecretPost,
-    };
-
-    let token_exchange_subject_token_type = match r.string(keys::TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE)? {
-        Some(s) => Some(normalise_token_type(s.trim()).ok_or_else(|| {
-            r.invalid(
-                keys::TOKEN_EXCHANGE_SUBJECT_TOKEN_TYPE,
-                format!("expected one of: {TOKEN_TYPE_ACCESS_TOKEN}, {TOKEN_TYPE_ID_TOKEN} (or access_token, id_token), found {s:?}"),
-            )
-        })?),
         // The Go tool's setup offered access_token first; SAML exchange
         // needs some type, so that one is the default.
-        None if federation_type == FederationType::Saml2 => Some(TOKEN_TYPE_ACCESS_TOKEN.to_string()),
-        None => None,
-    };
+        .or((federation_type == FederationType::Saml2).then_some(SubjectTokenType::AccessToken));
 
-    // Bounded so that later `Instant + Duration` arithmetic cannot overflow
-    // (that panics); a day is far beyond any interactive login.
-    let login_timeout_seconds = r
-        .uint(keys::LOGIN_TIMEOUT_SECONDS, 1, 86_400)?
-        .unwrap_or(DEFAULT_LOGIN_TIMEOUT_SECONDS);
-    // STS caps sessions at 12 hours, so a larger margin would renew forever.
-    let refresh_margin_minutes = r
-        .uint(keys::REFRESH_MARGIN_MINUTES, 0, 720)?
-        .map(|n| n as u32);
-
-    let mut scopes: Vec<String> = Vec::new();
-    for s in r.list(keys::SCOPES)? {
-        // `openid` is always sent; listing it again would duplicate it.
-        if s != "openid" && !scopes.contains(&s) {
-            scopes.push(s);
-        }
-    }
-
+    // Each number is within the table's range, so these conversions fit.
+    let narrow = |n: Option<u64>| n.and_then(|n| u32::try_from(n).ok());
     Ok(ProviderConfig {
         name: provider.to_string(),
         metadata_url,
@@ -277,44 +277,40 @@ pub(super) fn from_mapping(
         failure_redirect_url: r.string(keys::FAILURE_REDIRECT_URL)?,
         client_id,
         client_secret: r.string(keys::CLIENT_SECRET)?.map(Secret::new),
-        client_auth_method,
+        client_auth_method: r
+            .choice(keys::CLIENT_AUTH_METHOD, ClientAuthMethod::parse)?
+            .unwrap_or_default(),
         client_auth_cert: r.path(keys::CLIENT_AUTH_CERT)?,
         client_auth_key: r.path(keys::CLIENT_AUTH_KEY)?,
         client_auth_ca: r.path(keys::CLIENT_AUTH_CA)?,
         ca_bundle: r.path(keys::CA_BUNDLE)?,
         insecure_skip_verify: r.bool(keys::INSECURE_SKIP_VERIFY)?,
         federation_type,
-        max_session_duration_seconds: r
-            .uint(keys::MAX_SESSION_DURATION_SECONDS, 900, 43_200)?
-            .map(|n| n as u32),
+        max_session_duration_seconds: narrow(r.uint(keys::MAX_SESSION_DURATION_SECONDS)?),
         default_iam_role_arn: r.string(keys::DEFAULT_IAM_ROLE_ARN)?,
         role_session_name: r.string(keys::ROLE_SESSION_NAME)?,
         role_session_name_claim: r.string(keys::ROLE_SESSION_NAME_CLAIM)?,
         token_exchange_subject_token_type,
         token_exchange_audience: r.string(keys::TOKEN_EXCHANGE_AUDIENCE)?,
         aws_region: r.string(keys::AWS_REGION)?,
-        scopes,
+        scopes: r.list(keys::SCOPES)?,
         loopback_port: r
-            .uint(keys::LOOPBACK_PORT, 0, 65_535)?
-            .map_or(0, |n| n as u16),
-        login_timeout_seconds,
-        secret_store: r.choice(keys::SECRET_STORE, &["auto", "keyring", "file"])?,
-        refresh_margin_minutes,
+            .uint(keys::LOOPBACK_PORT)?
+            .and_then(|n| u16::try_from(n).ok())
+            .unwrap_or(0),
+        login_timeout_seconds: r
+            .uint(keys::LOGIN_TIMEOUT_SECONDS)?
+            .unwrap_or(DEFAULT_LOGIN_TIMEOUT_SECONDS),
+        secret_store: r.choice(keys::SECRET_STORE, StoreChoice::parse)?,
+        refresh_margin_minutes: narrow(r.uint(keys::REFRESH_MARGIN_MINUTES)?),
+        roles: r.list(keys::ROLES)?,
+        account_aliases: r.aliases(keys::ACCOUNT_ALIASES)?,
     })
-}
-
-/// The full URN for `access_token`/`id_token` or the URNs themselves.
-fn normalise_token_type(s: &str) -> Option<String> {
-    match s {
-        TOKEN_TYPE_ACCESS_TOKEN | "access_token" => Some(TOKEN_TYPE_ACCESS_TOKEN.to_string()),
-        TOKEN_TYPE_ID_TOKEN | "id_token" => Some(TOKEN_TYPE_ID_TOKEN.to_string()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::ConfigFile;
+    use super::super::{ConfigFile, TOKEN_TYPE_ACCESS_TOKEN, TOKEN_TYPE_ID_TOKEN};
     use super::*;
 
     const BASE: &str = "  oidc_provider_metadata_url: https://idp.example.com/.well-known/openid-configuration\n  client_id: aws-cli\n";
@@ -350,26 +346,22 @@ mod tests {
         let p = load("  aws_federation_type: saml2\n").unwrap();
         assert_eq!(p.federation_type, FederationType::Saml2);
         assert_eq!(
-            p.token_exchange_subject_token_type.as_deref(),
-            Some(TOKEN_TYPE_ACCESS_TOKEN)
+            p.token_exchange_subject_token_type,
+            Some(SubjectTokenType::AccessToken)
         );
     }
 
     #[test]
     fn subject_token_type_short_names_become_urns() {
         for (given, want) in [
-            ("id_token", TOKEN_TYPE_ID_TOKEN),
-            ("access_token", TOKEN_TYPE_ACCESS_TOKEN),
-            (TOKEN_TYPE_ID_TOKEN, TOKEN_TYPE_ID_TOKEN),
-            (TOKEN_TYPE_ACCESS_TOKEN, TOKEN_TYPE_ACCESS_TOKEN),
+            ("id_token", SubjectTokenType::IdToken),
+            ("access_token", SubjectTokenType::AccessToken),
+            (TOKEN_TYPE_ID_TOKEN, SubjectTokenType::IdToken),
+            (TOKEN_TYPE_ACCESS_TOKEN, SubjectTokenType::AccessToken),
         ] {
             let p = load(&format!("  aws_federation_type: saml2\n  oidc_provider_token_exchange_subject_token_type: {given}\n"))
                 .unwrap();
-            assert_eq!(
-                p.token_exchange_subject_token_type.as_deref(),
-                Some(want),
-                "{given}"
-            );
+            assert_eq!(p.token_exchange_subject_token_type, Some(want), "{given}");
         }
     }
 
@@ -598,7 +590,7 @@ mod tests {
     fn client_auth_method_and_secret_store_are_checked() {
         let p = oidc("  client_auth_method: client_secret_basic\n  secret_store: File\n").unwrap();
         assert_eq!(p.client_auth_method, ClientAuthMethod::ClientSecretBasic);
-        assert_eq!(p.secret_store.as_deref(), Some("file"));
+        assert_eq!(p.secret_store, Some(StoreChoice::File));
         let e = oidc("  client_auth_method: private_key_jwt\n")
             .unwrap_err()
             .to_string();
@@ -647,5 +639,30 @@ mod tests {
             .unwrap();
         assert_eq!(p.metadata_url, "https://idp/x");
         assert_eq!(p.client_id, "a");
+    }
+
+    #[test]
+    fn roles_and_account_aliases_are_read_and_checked() {
+        let p = oidc(
+            "  roles:\n    - arn:aws:iam::123456789012:role/dev\n    - arn:aws:iam::210987654321:role/ops\n  account_aliases:\n    \"123456789012\": prod\n",
+        )
+        .unwrap();
+        assert_eq!(
+            p.roles,
+            [
+                "arn:aws:iam::123456789012:role/dev",
+                "arn:aws:iam::210987654321:role/ops"
+            ]
+        );
+        assert_eq!(p.account_aliases["123456789012"], "prod");
+        let e = oidc("  roles: [arn:aws:iam::1:role/x]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("roles: not a role ARN"), "{e}");
+        let e = oidc("  account_aliases:\n    prod: \"123456789012\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("12-digit account ids"), "{e}");
+        assert!(oidc("  account_aliases: [a]\n").is_err());
     }
 }

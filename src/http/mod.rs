@@ -7,8 +7,13 @@
 //! client secrets, codes and tokens.
 
 pub mod client;
+pub mod proxy;
+pub mod retry;
+mod tls;
 
 use std::fmt;
+
+pub use retry::{Delivery, Replay};
 
 /// HTTP method. We only ever need these two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +35,11 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// Body for POST; `Content-Type` is taken from `headers`.
     pub body: Option<Vec<u8>>,
+    /// Whether it may be sent again after a fault (see [`retry`]).
+    pub replay: Replay,
+    /// Reads an API error code (STS's `Code`) from an error answer, so the
+    /// retry policy can tell throttling from a refusal.
+    pub error_code: Option<fn(&Response) -> Option<String>>,
 }
 
 impl Request {
@@ -40,6 +50,8 @@ impl Request {
             url: url.into(),
             headers: vec![("Accept".into(), "application/json".into())],
             body: None,
+            replay: Replay::Safe,
+            error_code: None,
         }
     }
 
@@ -60,7 +72,15 @@ impl Request {
                 "application/x-www-form-urlencoded".into(),
             )],
             body: Some(ser.finish().into_bytes()),
+            replay: Replay::Safe,
+            error_code: None,
         }
+    }
+
+    /// Set whether the request may be sent again after a fault.
+    pub fn replay(mut self, replay: Replay) -> Self {
+        self.replay = replay;
+        self
     }
 
     /// Add a header.
@@ -85,6 +105,7 @@ impl fmt::Debug for Request {
                     .collect::<Vec<_>>(),
             )
             .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("replay", &self.replay)
             .finish()
     }
 }
@@ -97,6 +118,8 @@ pub struct Response {
     pub status: u16,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// The `Retry-After` header, if any (see [`retry::parse_retry_after`]).
+    pub retry_after: Option<String>,
     /// The body, at most [`MAX_BODY`] bytes.
     pub body: Vec<u8>,
 }
@@ -148,6 +171,8 @@ pub enum Error {
         url: String,
         /// The transport's own description.
         message: String,
+        /// How far the request got (for the retry policy).
+        delivery: Delivery,
     },
     /// The network settings (CA bundle, client certificate) could not be loaded.
     #[error("{what} {path}: {message}")]
@@ -173,9 +198,102 @@ impl<T: HttpClient + ?Sized> HttpClient for &T {
     }
 }
 
+/// Whether `host` (as in a URI, IPv6 possibly in brackets) is this machine.
+pub fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if bare.eq_ignore_ascii_case("localhost") || bare.eq_ignore_ascii_case("localhost.") {
+        return true;
+    }
+    bare.parse::<std::net::IpAddr>().is_ok_and(|ip| match ip {
+        std::net::IpAddr::V4(v4) => v4.is_loopback(),
+        std::net::IpAddr::V6(v6) => v6 == std::net::Ipv6Addr::LOCALHOST,
+    })
+}
+
 /// Check that `url` is `https://`, or `http://` to a loopback host
 /// (`127.0.0.0/8`, `[::1]`, `localhost`). Everything else is refused, so a
 /// token never crosses a network in clear text.
 pub fn check_url(url: &str) -> Result<(), Error> {
-    client::check_url(url)
+    let uri: ureq::http::Uri =
+        url.parse()
+            .map_err(|e: ureq::http::uri::InvalidUri| Error::InvalidUrl {
+                url: url.to_string(),
+                reason: e.to_string(),
+            })?;
+    let Some(host) = uri.host().filter(|h| !h.is_empty()) else {
+        return Err(Error::InvalidUrl {
+            url: url.to_string(),
+            reason: "no host; an absolute URL is needed".into(),
+        });
+    };
+    match uri.scheme_str().map(str::to_ascii_lowercase).as_deref() {
+        Some("https") => Ok(()),
+        Some("http") if is_loopback_host(host) => Ok(()),
+        _ => Err(Error::InsecureUrl {
+            url: url.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_url_allows_https_and_loopback_http_only() {
+        let ok = [
+            "https://idp.example.com/.well-known/openid-configuration",
+            "HTTPS://idp.example.com",
+            "https://10.0.0.1:8443/x",
+            "http://127.0.0.1:8080/token",
+            "http://127.1.2.3/",
+            "http://localhost:3000/x",
+            "http://LOCALHOST/x",
+            "http://[::1]:9000/x",
+        ];
+        for url in ok {
+            assert!(check_url(url).is_ok(), "{url} should be allowed");
+        }
+        let insecure = [
+            "http://idp.example.com/token",
+            "http://10.0.0.1/",
+            "http://128.0.0.1/",
+            "http://localhost.example.com/",
+            "http://[::2]/",
+            "ftp://127.0.0.1/",
+            "file://localhost/etc/passwd",
+            "http://127.0.0.1@evil.example/",
+            "http://127.0.0.1.nip.io/",
+        ];
+        for url in insecure {
+            assert!(
+                matches!(check_url(url), Err(Error::InsecureUrl { .. })),
+                "{url} should be refused"
+            );
+        }
+        for url in ["", "not a url", "/relative/path", "https://"] {
+            assert!(
+                matches!(check_url(url), Err(Error::InvalidUrl { .. })),
+                "{url:?} should be invalid"
+            );
+        }
+    }
+
+    #[test]
+    fn insecure_url_message_names_the_url() {
+        let e = check_url("http://idp.example.com/token").unwrap_err();
+        assert!(
+            e.to_string().contains("http://idp.example.com/token"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        assert!(is_loopback_host("127.0.0.1"));
+        assert!(is_loopback_host("[::1]"));
+        assert!(is_loopback_host("localhost"));
+        assert!(!is_loopback_host("example.com"));
+        assert!(!is_loopback_host("[::]"));
+    }
 }

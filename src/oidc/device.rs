@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 use super::{ClientCredentials, Error, LoginResult, Metadata, authorize, id_token, token};
 use crate::http::{HttpClient, check_url};
 use crate::secret::Secret;
+use crate::text::sanitize;
 
 /// RFC 8628 §3.5: the wait between polls when the provider names none.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
@@ -178,13 +179,15 @@ pub fn parse_authorization(endpoint: &str, body: &[u8]) -> Result<DeviceAuthoriz
         Some(Value::String(s)) => s.trim().parse().ok(),
         _ => None,
     };
+    // What a person reads: no escape sequences or line breaks from the network.
+    let shown = |name: &str| text(name).map(|s| sanitize(&s).into_owned());
     let device_code = text("device_code").ok_or_else(|| fail("it has no device_code"))?;
-    let user_code = text("user_code").ok_or_else(|| fail("it has no user_code"))?;
+    let user_code = shown("user_code").ok_or_else(|| fail("it has no user_code"))?;
     // Azure AD v1 spelled it verification_url.
-    let verification_uri = text("verification_uri")
-        .or_else(|| text("verification_url"))
+    let verification_uri = shown("verification_uri")
+        .or_else(|| shown("verification_url"))
         .ok_or_else(|| fail("it has no verification_uri"))?;
-    let verification_uri_complete = text("verification_uri_complete");
+    let verification_uri_complete = shown("verification_uri_complete");
     // A person opens these pages; the clear-text rule applies to them too.
     for (field, url) in [
         ("verification_uri", Some(&verification_uri)),
@@ -292,7 +295,13 @@ pub fn device_login(
             metadata.token_endpoint
         ),
     })?;
-    let claims = id_token::validate(id_token, None, &client.client_id, (fx.now)())?;
+    let claims = id_token::validate(
+        id_token,
+        None,
+        &client.client_id,
+        &metadata.issuer,
+        (fx.now)(),
+    )?;
     Ok(LoginResult { tokens, claims })
 }
 
@@ -324,6 +333,7 @@ mod tests {
             authorization_endpoint: "https://idp.example/auth".into(),
             token_endpoint: TOKEN_URL.into(),
             device_authorization_endpoint: Some(DEVICE_URL.into()),
+            iss_parameter_supported: false,
         }
     }
 

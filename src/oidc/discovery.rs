@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::{Error, Metadata};
 use crate::http::{HttpClient, Request, check_url};
+use crate::text::sanitize;
 
 /// GET and check the discovery document at `metadata_url`.
 pub fn discover(http: &dyn HttpClient, metadata_url: &str) -> Result<Metadata, Error> {
@@ -43,17 +44,16 @@ pub fn parse(metadata_url: &str, body: &[u8]) -> Result<Metadata, Error> {
     if !doc.is_object() {
         return Err(fail("not a JSON object".into()));
     }
+    // Sanitised as read: these reach messages and logs. A value that needed
+    // it is no URL, so it fails the URL checks (or the issuer comparison).
     let text = |field: &str| {
         doc.get(field)
             .and_then(Value::as_str)
             .map(str::trim)
             .filter(|s| !s.is_empty())
+            .map(|s| sanitize(s).into_owned())
     };
-    let required = |field: &str| {
-        text(field)
-            .map(str::to_string)
-            .ok_or_else(|| fail(format!("it has no {field}")))
-    };
+    let required = |field: &str| text(field).ok_or_else(|| fail(format!("it has no {field}")));
     let endpoint = |field: &str, url: String| match check_url(&url) {
         Ok(()) => Ok(url),
         Err(_) => Err(Error::InsecureUrl {
@@ -68,16 +68,21 @@ pub fn parse(metadata_url: &str, body: &[u8]) -> Result<Metadata, Error> {
     )?;
     let token_endpoint = endpoint("token_endpoint", required("token_endpoint")?)?;
     let device_authorization_endpoint = text("device_authorization_endpoint")
-        .map(|u| endpoint("device_authorization_endpoint", u.to_string()))
+        .map(|u| endpoint("device_authorization_endpoint", u))
         .transpose()?;
     log::debug!(
         "discovery: issuer {issuer}, authorization_endpoint {authorization_endpoint}, token_endpoint {token_endpoint}"
     );
+    let iss_parameter_supported = doc
+        .get("authorization_response_iss_parameter_supported")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     Ok(Metadata {
         issuer,
         authorization_endpoint,
         token_endpoint,
         device_authorization_endpoint,
+        iss_parameter_supported,
     })
 }
 

@@ -58,6 +58,7 @@ pub(crate) fn response(status: u16, content_type: Option<&str>, body: &str) -> R
     Response {
         status,
         content_type: content_type.map(str::to_string),
+        retry_after: None,
         body: body.as_bytes().to_vec(),
     }
 }
@@ -72,6 +73,7 @@ impl HttpClient for FakeHttp {
             Err(HttpError::Transport {
                 url: req.url.clone(),
                 message: "fake: no answer queued".into(),
+                delivery: crate::http::Delivery::NotSent,
             })
         })
     }

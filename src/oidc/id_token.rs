@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 
 use super::{Error, IdTokenClaims};
 use crate::secret::Secret;
+use crate::text::sanitize;
 
 /// Clock skew allowed on `exp`, in seconds.
 pub const EXP_LEEWAY_SECS: i64 = 60;
@@ -69,17 +70,26 @@ pub fn decode(jwt: &Secret<String>) -> Result<IdTokenClaims, Error> {
     })
 }
 
-/// Decode and check: `nonce` equals `expected_nonce` when one is given (a
-/// login; after a refresh there is none), `aud` contains `client_id`, and the
-/// token has not expired (with [`EXP_LEEWAY_SECS`] of leeway).
+/// Decode and check: `iss` equals the discovery document's `issuer`,
+/// `nonce` equals `expected_nonce` when one is given (a login; after a
+/// refresh there is none), `aud` contains `client_id`, and the token has not
+/// expired (with [`EXP_LEEWAY_SECS`] of leeway).
 pub fn validate(
     jwt: &Secret<String>,
     expected_nonce: Option<&str>,
     client_id: &str,
+    issuer: &str,
     now: OffsetDateTime,
 ) -> Result<IdTokenClaims, Error> {
     let claims = decode(jwt)?;
     let fail = |reason: String| Error::IdToken { reason };
+    // OIDC Core §3.1.3.7: a token from another issuer is not this login's.
+    if claims.iss != issuer {
+        return Err(fail(format!(
+            "its issuer \"{}\" is not the provider's \"{issuer}\" (from discovery); check oidc_provider_metadata_url",
+            sanitize(&claims.iss)
+        )));
+    }
     if let Some(expected) = expected_nonce
         && claims.nonce.as_deref() != Some(expected)
     {
@@ -141,13 +151,15 @@ mod tests {
         OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
     }
 
+    const ISS: &str = "https://idp.example";
+
     fn good() -> Value {
         json!({"iss": "https://idp.example", "sub": "u1", "aud": "cli", "exp": 1_700_000_300, "nonce": "n1"})
     }
 
     #[test]
     fn valid_token_yields_claims() {
-        let c = validate(&jwt(good()), Some("n1"), "cli", now()).unwrap();
+        let c = validate(&jwt(good()), Some("n1"), "cli", ISS, now()).unwrap();
         assert_eq!(
             (c.iss.as_str(), c.sub.as_str(), c.exp),
             ("https://idp.example", "u1", 1_700_000_300)
@@ -160,29 +172,48 @@ mod tests {
     fn audience_list_must_contain_client_id() {
         let mut claims = good();
         claims["aud"] = json!(["other", "cli"]);
-        assert!(validate(&jwt(claims.clone()), Some("n1"), "cli", now()).is_ok());
+        assert!(validate(&jwt(claims.clone()), Some("n1"), "cli", ISS, now()).is_ok());
         claims["aud"] = json!(["other"]);
-        let e = validate(&jwt(claims), Some("n1"), "cli", now()).unwrap_err();
+        let e = validate(&jwt(claims), Some("n1"), "cli", ISS, now()).unwrap_err();
         assert!(e.to_string().contains("client_id \"cli\""), "{e}");
     }
 
     #[test]
     fn wrong_or_missing_nonce_is_rejected_but_refresh_needs_none() {
-        let e = validate(&jwt(good()), Some("n2"), "cli", now()).unwrap_err();
+        let e = validate(&jwt(good()), Some("n2"), "cli", ISS, now()).unwrap_err();
         assert!(e.to_string().contains("nonce"), "{e}");
         let mut claims = good();
         claims.as_object_mut().unwrap().remove("nonce");
-        assert!(validate(&jwt(claims.clone()), Some("n1"), "cli", now()).is_err());
-        assert!(validate(&jwt(claims), None, "cli", now()).is_ok());
+        assert!(validate(&jwt(claims.clone()), Some("n1"), "cli", ISS, now()).is_err());
+        assert!(validate(&jwt(claims), None, "cli", ISS, now()).is_ok());
+    }
+
+    #[test]
+    fn another_issuer_is_rejected_and_quoted_safely() {
+        let mut claims = good();
+        claims["iss"] = json!("https://evil.example\u{1b}]0;x\u{7}");
+        let e = validate(&jwt(claims.clone()), Some("n1"), "cli", ISS, now()).unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("https://evil.example\\x1b]0;x\\x07"),
+            "{text}"
+        );
+        assert!(text.contains(ISS), "{text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text}"
+        );
+        claims.as_object_mut().unwrap().remove("iss");
+        assert!(validate(&jwt(claims), None, "cli", ISS, now()).is_err());
     }
 
     #[test]
     fn expiry_allows_sixty_seconds_of_skew() {
         let mut claims = good();
         claims["exp"] = json!(1_700_000_000 - 59);
-        assert!(validate(&jwt(claims.clone()), Some("n1"), "cli", now()).is_ok());
+        assert!(validate(&jwt(claims.clone()), Some("n1"), "cli", ISS, now()).is_ok());
         claims["exp"] = json!(1_700_000_000 - 60);
-        let e = validate(&jwt(claims), Some("n1"), "cli", now()).unwrap_err();
+        let e = validate(&jwt(claims), Some("n1"), "cli", ISS, now()).unwrap_err();
         assert!(e.to_string().contains("expired"), "{e}");
     }
 

@@ -7,9 +7,6 @@
 //! federation layer). Submodules: [`discovery`], [`pkce`], [`authorize`],
 //! [`loopback`], [`token`], [`id_token`], [`browser`], [`device`] (RFC 8628)
 //! and [`headless`] (whether a browser can be used here).
-//!
-//! CONTRACT (kept by the implementation): the names below are used by the
-//! rest of the crate.
 
 pub mod authorize;
 pub mod browser;
@@ -50,6 +47,9 @@ pub struct Metadata {
     pub token_endpoint: String,
     /// `device_authorization_endpoint`, when advertised.
     pub device_authorization_endpoint: Option<String>,
+    /// `authorization_response_iss_parameter_supported` (RFC 9207): every
+    /// authorization response carries `iss`.
+    pub iss_parameter_supported: bool,
 }
 
 /// The client's identity at the token endpoint.
@@ -199,7 +199,7 @@ pub enum Error {
     },
     /// RFC 9207: the callback's `iss` is not the configured provider.
     #[error(
-        "the authorization response came from issuer {got:?}, expected {expected:?}; refusing it \
+        "the authorization response came from issuer \"{got}\", expected \"{expected}\"; refusing it \
          (RFC 9207 mix-up protection); check oidc_provider_metadata_url"
     )]
     IssuerMismatch {
@@ -207,6 +207,15 @@ pub enum Error {
         expected: String,
         /// The `iss` in the callback.
         got: String,
+    },
+    /// RFC 9207: the provider promised `iss` in its answers and this one has none.
+    #[error(
+        "the authorization response has no iss parameter, though issuer \"{expected}\" advertises \
+         authorization_response_iss_parameter_supported; refusing it (RFC 9207 mix-up protection)"
+    )]
+    IssuerMissing {
+        /// The issuer from discovery.
+        expected: String,
     },
     /// The provider sent the browser back with `error=...`.
     #[error("the provider refused the login: {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
@@ -331,6 +340,26 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The token endpoint refused the grant itself: `invalid_grant`, or a
+    /// 400 or 401 without an OAuth error in the body (an empty or HTML
+    /// answer, as some providers give for a replayed refresh token). Such a
+    /// refresh token will never work again.
+    pub fn is_invalid_grant(&self) -> bool {
+        match self {
+            Error::TokenEndpoint {
+                error: Some(code), ..
+            } => code == "invalid_grant",
+            Error::TokenEndpoint {
+                status: 400 | 401,
+                error: None,
+                ..
+            } => true,
+            _ => false,
+        }
+    }
+}
+
 /// `" invalid_grant: description"`, `": snippet"` or nothing.
 fn token_error_text(error: Option<&str>, description: Option<&str>) -> String {
     match (error, description) {
@@ -392,7 +421,11 @@ pub fn browser_login(
         "login: waiting up to {}s for the callback",
         req.timeout.as_secs()
     );
-    let code = listener.wait(&state, &req.metadata.issuer, req.timeout, &pages)?;
+    let issuer = loopback::IssuerCheck {
+        expected: &req.metadata.issuer,
+        required: req.metadata.iss_parameter_supported,
+    };
+    let code = listener.wait(&state, issuer, req.timeout, &pages)?;
     log::debug!("login: callback accepted; redeeming the authorization code");
     let tokens = token::authorization_code(
         http,
@@ -408,7 +441,13 @@ pub fn browser_login(
             req.metadata.token_endpoint
         ),
     })?;
-    let claims = id_token::validate(id_token, Some(&nonce), &req.client.client_id, now)?;
+    let claims = id_token::validate(
+        id_token,
+        Some(&nonce),
+        &req.client.client_id,
+        &req.metadata.issuer,
+        now,
+    )?;
     log::debug!("login: ID token accepted (issuer {})", claims.iss);
     Ok(LoginResult { tokens, claims })
 }
@@ -527,12 +566,29 @@ mod tests {
     }
 
     #[test]
+    fn invalid_grant_includes_bare_400_and_401() {
+        let refused = |status, error: Option<&str>| Error::TokenEndpoint {
+            url: "https://i/t".into(),
+            status,
+            error: error.map(str::to_string),
+            description: None,
+        };
+        assert!(refused(400, Some("invalid_grant")).is_invalid_grant());
+        assert!(refused(400, None).is_invalid_grant());
+        assert!(refused(401, None).is_invalid_grant());
+        assert!(!refused(401, Some("invalid_client")).is_invalid_grant());
+        assert!(!refused(500, None).is_invalid_grant());
+        assert!(!refused(403, None).is_invalid_grant());
+    }
+
+    #[test]
     fn browser_login_runs_the_whole_code_flow() {
         let metadata = Metadata {
             issuer: "https://idp.example".into(),
             authorization_endpoint: "https://idp.example/auth".into(),
             token_endpoint: "https://idp.example/token".into(),
             device_authorization_endpoint: None,
+            iss_parameter_supported: false,
         };
         let client = ClientCredentials {
             client_id: "cli".into(),

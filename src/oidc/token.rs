@@ -12,8 +12,9 @@ use serde_json::Value;
 
 use super::{ClientCredentials, Error, TokenResponse};
 use crate::config::ClientAuthMethod;
-use crate::http::{HttpClient, Request, check_url};
-use crate::secret::Secret;
+use crate::http::{HttpClient, Replay, Request, check_url};
+use crate::secret::{Secret, redact_echoes};
+use crate::text::one_line;
 
 /// `grant_type` of RFC 8693.
 pub const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
@@ -115,7 +116,16 @@ fn post(
             url: url.to_string(),
         });
     }
-    let req = client_request(url, client, form);
+    // Codes are single-use: a request that may have reached the server is
+    // never sent again (see `crate::http::retry`).
+    let single_use = form
+        .iter()
+        .any(|(k, _)| matches!(*k, "code" | "device_code"));
+    let req = client_request(url, client, form).replay(if single_use {
+        Replay::IfUnsent
+    } else {
+        Replay::Safe
+    });
     let resp = http.send(&req).map_err(|source| Error::TokenRequest {
         url: url.to_string(),
         source,
@@ -133,12 +143,9 @@ fn post(
 }
 
 /// The secret values a token request carried (codes, verifiers, tokens,
-/// the client secret); public parameters such as `grant_type` or
-/// `redirect_uri` stay quotable in error messages.
-pub(super) fn sent_values<'a>(
-    client: &'a ClientCredentials,
-    form: &[(&str, &'a str)],
-) -> Vec<&'a str> {
+/// the client secret, the Basic `Authorization` value); public parameters
+/// such as `grant_type` or `redirect_uri` stay quotable in error messages.
+pub(super) fn sent_values(client: &ClientCredentials, form: &[(&str, &str)]) -> Vec<String> {
     const SECRET_KEYS: [&str; 6] = [
         "code",
         "code_verifier",
@@ -147,15 +154,39 @@ pub(super) fn sent_values<'a>(
         "device_code",
         "client_secret",
     ];
-    let mut sent: Vec<&str> = form
+    let mut sent: Vec<String> = form
         .iter()
         .filter(|(k, _)| SECRET_KEYS.contains(k))
-        .map(|(_, v)| *v)
+        .map(|(_, v)| v.to_string())
         .collect();
     if let Some(secret) = &client.client_secret {
-        sent.push(secret.expose().as_str());
+        sent.push(secret.expose().clone());
+    }
+    if let Some(basic) = basic_credentials(client) {
+        sent.push(basic);
     }
     sent
+}
+
+/// The base64 part of the `Authorization: Basic` header, for a client that
+/// authenticates with `client_secret_basic` (RFC 6749 §2.3.1: both parts
+/// form-urlencoded before base64).
+fn basic_credentials(client: &ClientCredentials) -> Option<String> {
+    let secret = client_secret(client)?;
+    if client.auth_method != ClientAuthMethod::ClientSecretBasic {
+        return None;
+    }
+    let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    Some(STANDARD.encode(format!("{}:{}", enc(&client.client_id), enc(secret))))
+}
+
+/// The client secret, unless the client is public (none, or empty).
+fn client_secret(client: &ClientCredentials) -> Option<&str> {
+    client
+        .client_secret
+        .as_ref()
+        .map(|s| s.expose().as_str())
+        .filter(|s| !s.is_empty())
 }
 
 /// A POST of `form` to `url` with the client's authentication added, as
@@ -167,12 +198,7 @@ pub(super) fn client_request(
     form: &[(&str, &str)],
 ) -> Request {
     let mut pairs: Vec<(&str, &str)> = form.to_vec();
-    let secret = client
-        .client_secret
-        .as_ref()
-        .map(|s| s.expose().as_str())
-        .filter(|s| !s.is_empty());
-    let mut basic = None;
+    let secret = client_secret(client);
     match (secret, client.auth_method) {
         // A public client identifies itself in the form and has nothing to prove.
         (None, _) => pairs.push(("client_id", &client.client_id)),
@@ -181,16 +207,12 @@ pub(super) fn client_request(
             pairs.push(("client_id", &client.client_id));
             pairs.push(("client_secret", secret));
         }
-        // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
-        (Some(secret), ClientAuthMethod::ClientSecretBasic) => {
-            let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-            let pair = format!("{}:{}", enc(&client.client_id), enc(secret));
-            basic = Some(format!("Basic {}", STANDARD.encode(pair)));
-        }
+        // The secret goes in the Authorization header below.
+        (Some(_), ClientAuthMethod::ClientSecretBasic) => {}
     }
     let mut req = Request::post_form(url, pairs).header("Accept", "application/json");
-    if let Some(value) = basic {
-        req = req.header("Authorization", value);
+    if let Some(basic) = basic_credentials(client) {
+        req = req.header("Authorization", format!("Basic {basic}"));
     }
     // The grant type and how the client authenticates; never the form values.
     log::debug!(
@@ -211,22 +233,19 @@ pub(super) fn client_request(
 /// when the body is OAuth JSON (RFC 6749 §5.2), else a short snippet.
 /// `sent` are the values of the request (form values, the client secret):
 /// anything of them the server echoes back is redacted before it is quoted.
-pub(super) fn endpoint_error(url: &str, status: u16, body: &[u8], sent: &[&str]) -> Error {
+pub(super) fn endpoint_error(url: &str, status: u16, body: &[u8], sent: &[String]) -> Error {
     let json: Option<Value> = serde_json::from_slice(body).ok();
     let field = |name: &str| {
         json.as_ref()
             .and_then(|j| j.get(name))
             .and_then(Value::as_str)
-            .map(|s| clean(&crate::secret::redact_echoes(s, sent)))
+            .map(|s| one_line(&redact_echoes(s, sent)))
             .filter(|s| !s.is_empty())
     };
     let (error, description) = match field("error") {
         Some(error) => (Some(error), field("error_description")),
         None => {
-            let text = clean(&crate::secret::redact_echoes(
-                &String::from_utf8_lossy(body),
-                sent,
-            ));
+            let text = one_line(&redact_echoes(&String::from_utf8_lossy(body), sent));
             let snippet: String = text.chars().take(SNIPPET).collect();
             let snippet = if text.chars().count() > SNIPPET {
                 format!("{snippet}…")
@@ -242,14 +261,6 @@ pub(super) fn endpoint_error(url: &str, status: u16, body: &[u8], sent: &[&str])
         error,
         description,
     }
-}
-
-/// Control characters and runs of whitespace out, so a message stays one line.
-fn clean(s: &str) -> String {
-    s.split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Read a successful token response without ever quoting it.
@@ -523,6 +534,21 @@ mod tests {
         .unwrap_err();
         assert!(matches!(&e, Error::TokenRequest { url, .. } if url == URL));
         assert!(std::error::Error::source(&e).is_some());
+    }
+
+    #[test]
+    fn echoed_basic_credentials_and_short_secrets_are_redacted() {
+        let client = ClientCredentials {
+            client_id: "cli".into(),
+            client_secret: Some(Secret::new("k9".into())),
+            auth_method: ClientAuthMethod::ClientSecretBasic,
+        };
+        let sent = sent_values(&client, &[("grant_type", "refresh_token")]);
+        let basic = basic_credentials(&client).unwrap();
+        let body = format!("denied: Authorization: Basic {basic} (secret k9)");
+        let e = endpoint_error("https://i/t", 401, body.as_bytes(), &sent).to_string();
+        assert!(!e.contains(&basic) && !e.contains(" k9"), "{e}");
+        assert!(e.contains("Authorization: Basic <redacted>"), "{e}");
     }
 
     #[test]

@@ -5,9 +5,6 @@
 //! This module neither verifies signatures nor checks conditions: STS does
 //! both, and the wrapping is built so that a signed assertion stays valid.
 //! Requesting the token and calling STS belong to `oidc` and `sts`.
-//!
-//! CONTRACT (kept by the implementation): the names below are used by the
-//! rest of the crate.
 
 mod decode;
 mod document;
@@ -20,6 +17,7 @@ use quick_xml::escape::escape;
 
 use crate::secret::Secret;
 use crate::sts::arn::{ArnError, RoleArn, SamlProviderArn};
+use crate::text::sanitize;
 use document::{NS_ASSERTION, NS_PROTOCOL, Root};
 
 /// The attribute whose values are `RoleArn,PrincipalArn` pairs.
@@ -42,7 +40,7 @@ impl RolePair {
     /// comma-separated, in either order, each trimmed.
     pub fn parse(value: &str) -> Result<RolePair, Error> {
         let shape = |reason: &'static str| Error::RolePairShape {
-            value: value.to_string(),
+            value: sanitize(value).into_owned(),
             reason,
         };
         let parts: Vec<&str> = value.split(',').map(str::trim).collect();
@@ -63,7 +61,7 @@ impl RolePair {
             (false, false) => return Err(shape("neither ARN is a role (…:role/NAME)")),
         };
         let arn_err = |source: ArnError| Error::RolePairArn {
-            value: value.to_string(),
+            value: sanitize(value).into_owned(),
             source,
         };
         RoleArn::parse(role).map_err(arn_err)?;
@@ -260,7 +258,7 @@ pub fn from_token_exchange(access_token: &Secret<String>) -> Result<SamlResponse
                 .trim()
                 .parse::<u32>()
                 .map_err(|_| Error::SessionDuration {
-                    value: value.clone(),
+                    value: sanitize(value).into_owned(),
                 })?;
             session_duration = Some(seconds);
         }

@@ -8,7 +8,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// The AWS partitions whose STS endpoints this tool knows.
+/// The AWS partitions whose STS endpoints this tool knows. Names, region
+/// prefixes and DNS suffixes as in the SDKs' partition table
+/// (<https://github.com/aws/aws-sdk-js-v3/blob/main/packages/util-endpoints/src/lib/aws/partitions.json>).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Partition {
     /// `aws`: the commercial regions.
@@ -17,56 +19,112 @@ pub enum Partition {
     AwsCn,
     /// `aws-us-gov`: GovCloud (US).
     AwsUsGov,
+    /// `aws-iso`: US ISO (`us-iso-*`).
+    AwsIso,
+    /// `aws-iso-b`: US ISOB (`us-isob-*`).
+    AwsIsoB,
+    /// `aws-iso-e`: EU ISOE (`eu-isoe-*`).
+    AwsIsoE,
+    /// `aws-iso-f`: US ISOF (`us-isof-*`).
+    AwsIsoF,
 }
 
+/// Every partition: (partition, ARN segment, region prefix, DNS suffix,
+/// default region). The one table the methods below read.
+const PARTITIONS: [(Partition, &str, &str, &str, Option<&str>); 7] = [
+    (Partition::Aws, "aws", "", "amazonaws.com", None),
+    (
+        Partition::AwsCn,
+        "aws-cn",
+        "cn-",
+        "amazonaws.com.cn",
+        Some("cn-north-1"),
+    ),
+    // GovCloud shares the commercial suffix; only the region differs.
+    (
+        Partition::AwsUsGov,
+        "aws-us-gov",
+        "us-gov-",
+        "amazonaws.com",
+        Some("us-gov-west-1"),
+    ),
+    (
+        Partition::AwsIso,
+        "aws-iso",
+        "us-iso-",
+        "c2s.ic.gov",
+        Some("us-iso-east-1"),
+    ),
+    (
+        Partition::AwsIsoB,
+        "aws-iso-b",
+        "us-isob-",
+        "sc2s.sgov.gov",
+        Some("us-isob-east-1"),
+    ),
+    (
+        Partition::AwsIsoE,
+        "aws-iso-e",
+        "eu-isoe-",
+        "cloud.adc-e.uk",
+        Some("eu-isoe-west-1"),
+    ),
+    (
+        Partition::AwsIsoF,
+        "aws-iso-f",
+        "us-isof-",
+        "csp.hci.ic.gov",
+        Some("us-isof-south-1"),
+    ),
+];
+
 impl Partition {
+    fn row(
+        self,
+    ) -> &'static (
+        Partition,
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+    ) {
+        PARTITIONS
+            .iter()
+            .find(|row| row.0 == self)
+            .unwrap_or(&PARTITIONS[0])
+    }
+
     /// The partition as it appears in an ARN.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Partition::Aws => "aws",
-            Partition::AwsCn => "aws-cn",
-            Partition::AwsUsGov => "aws-us-gov",
-        }
+        self.row().1
     }
 
     /// The partition named in an ARN, if it is one we know.
     pub fn from_arn_segment(segment: &str) -> Option<Partition> {
-        match segment {
-            "aws" => Some(Partition::Aws),
-            "aws-cn" => Some(Partition::AwsCn),
-            "aws-us-gov" => Some(Partition::AwsUsGov),
-            _ => None,
-        }
+        PARTITIONS
+            .iter()
+            .find(|row| row.1 == segment)
+            .map(|row| row.0)
     }
 
-    /// The partition a region belongs to (`cn-*` and `us-gov-*` are their own).
+    /// The partition a region belongs to (by its prefix; `aws` otherwise).
     pub fn of_region(region: &str) -> Partition {
-        if region.starts_with("cn-") {
-            Partition::AwsCn
-        } else if region.starts_with("us-gov-") {
-            Partition::AwsUsGov
-        } else {
-            Partition::Aws
-        }
+        PARTITIONS
+            .iter()
+            .skip(1)
+            .find(|row| region.starts_with(row.2))
+            .map_or(Partition::Aws, |row| row.0)
     }
 
     /// The DNS suffix of the partition's service endpoints.
     pub fn dns_suffix(self) -> &'static str {
-        match self {
-            Partition::AwsCn => "amazonaws.com.cn",
-            // GovCloud shares the commercial suffix; only the region differs.
-            Partition::Aws | Partition::AwsUsGov => "amazonaws.com",
-        }
+        self.row().3
     }
 
     /// The region used when nothing names one. `aws` has a global STS
     /// endpoint instead, hence `None`.
     pub fn default_region(self) -> Option<&'static str> {
-        match self {
-            Partition::Aws => None,
-            Partition::AwsCn => Some("cn-north-1"),
-            Partition::AwsUsGov => Some("us-gov-west-1"),
-        }
+        self.row().4
     }
 }
 
@@ -355,7 +413,7 @@ mod tests {
             ("arn:aws:iam::12345678901a:role/x", "not 12 digits"),
             ("arn:aws:s3::123456789012:role/x", "not iam"),
             ("arn:aws:iam:us-east-1:123456789012:role/x", "no region"),
-            ("arn:aws-iso:iam::123456789012:role/x", "unknown partition"),
+            ("arn:aws-mars:iam::123456789012:role/x", "unknown partition"),
             ("arn:aws:iam::123456789012:user/x", "not role/NAME"),
             ("arn:aws:iam::123456789012:role/", "1 to 64"),
             ("arn:aws:iam::123456789012:role/a b", "contains ' '"),
@@ -417,5 +475,21 @@ mod tests {
             "amazonaws.com"
         );
         assert_eq!(Partition::of_region("eu-west-1"), Partition::Aws);
+        assert_eq!(Partition::of_region("us-isob-east-1"), Partition::AwsIsoB);
+        assert_eq!(
+            Partition::of_region("us-iso-east-1").dns_suffix(),
+            "c2s.ic.gov"
+        );
+        assert_eq!(Partition::of_region("eu-isoe-west-1"), Partition::AwsIsoE);
+    }
+
+    #[test]
+    fn every_partition_round_trips_through_its_arn_segment() {
+        for (p, segment, _, _, _) in PARTITIONS {
+            assert_eq!(Partition::from_arn_segment(segment), Some(p));
+            assert_eq!(p.as_str(), segment);
+            let arn = format!("arn:{segment}:iam::123456789012:role/x");
+            assert_eq!(RoleArn::parse(&arn).unwrap().partition(), p);
+        }
     }
 }

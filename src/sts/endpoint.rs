@@ -35,13 +35,24 @@ pub(super) fn resolve(env: &EndpointEnv, config_region: Option<&str>, role_arn: 
     )
 }
 
-/// `us-east-1`, `cn-north-1`, `us-gov-west-1`, …: lowercase letters, digits
-/// and dashes, starting with a letter.
-fn is_region(r: &str) -> bool {
-    r.len() <= 32
-        && r.starts_with(|c: char| c.is_ascii_lowercase())
-        && r.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+/// Whether `v` has the shape of a region: `xx-name-N` and longer forms
+/// (`us-gov-west-1`, `eu-isoe-west-1`). The one region rule: it picks the
+/// STS host, and `setup` and `login --region` check values with it.
+pub fn is_region(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('-').collect();
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+        return false;
+    };
+    let middle = parts.get(1..parts.len().saturating_sub(1)).unwrap_or(&[]);
+    parts.len() >= 3
+        && v.len() <= 32
+        && first.len() == 2
+        && first.chars().all(|c| c.is_ascii_lowercase())
+        && !last.is_empty()
+        && last.chars().all(|c| c.is_ascii_digit())
+        && middle
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
 }
 
 /// An environment value that counts as set: present and not blank, as the

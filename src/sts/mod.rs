@@ -6,18 +6,17 @@
 //! What this module leaves to others: choosing the role and the duration
 //! (including the one retry at 3600 s after [`Error::is_duration_too_long`]),
 //! caching the credentials, and the network settings of the HTTP client.
-//!
-//! CONTRACT (kept by the implementation): the names below are used by the
-//! rest of the crate.
 
 pub mod arn;
 mod endpoint;
 mod xml;
 
+pub use endpoint::is_region;
+
 use time::OffsetDateTime;
 
 use crate::http::{HttpClient, Request, Response};
-use crate::secret::Secret;
+use crate::secret::{Secret, redact_echoes};
 
 /// The STS API version both calls use.
 pub const API_VERSION: &str = "2011-06-15";
@@ -209,6 +208,11 @@ pub fn assume_role_with_saml(
     )
 }
 
+/// The `Code` of an STS `ErrorResponse`, for the retry policy.
+fn error_code(resp: &Response) -> Option<String> {
+    xml::parse_error(&String::from_utf8_lossy(&resp.body)).map(|e| e.code)
+}
+
 /// One STS call: what it is for messages, and where it goes.
 struct Call<'a> {
     action: &'static str,
@@ -231,7 +235,9 @@ impl Call<'_> {
             ("Version", API_VERSION),
             ("RoleArn", self.role_arn),
         ];
-        let req = Request::post_form(self.endpoint, common.into_iter().chain(params));
+        let mut req = Request::post_form(self.endpoint, common.into_iter().chain(params));
+        // Throttling and transient STS codes are retried (`crate::http::retry`).
+        req.error_code = Some(error_code);
         log::debug!(
             "sts: {} {} at {}",
             self.action,
@@ -252,7 +258,7 @@ impl Call<'_> {
         let body = String::from_utf8_lossy(&resp.body);
         if (200..300).contains(&resp.status) {
             return xml::parse_success(&body).map_err(|reason| match xml::parse_error(&body) {
-                Some(e) => self.api(e),
+                Some(e) => self.api(e, secret),
                 None => Error::BadSuccess {
                     action: self.action,
                     role_arn: self.role_arn.to_string(),
@@ -263,7 +269,7 @@ impl Call<'_> {
             });
         }
         match xml::parse_error(&body) {
-            Some(e) => Err(self.api(e)),
+            Some(e) => Err(self.api(e, secret)),
             None => Err(Error::UnexpectedResponse {
                 action: self.action,
                 role_arn: self.role_arn.to_string(),
@@ -274,12 +280,13 @@ impl Call<'_> {
         }
     }
 
-    fn api(&self, e: xml::ApiError) -> Error {
+    /// An STS error, with any echo of the token or assertion we sent redacted.
+    fn api(&self, e: xml::ApiError, secret: &str) -> Error {
         Error::Api {
             action: self.action,
             role_arn: self.role_arn.to_string(),
-            code: e.code,
-            message: e.message,
+            code: redact_echoes(&e.code, &[secret]),
+            message: redact_echoes(&e.message, &[secret]),
         }
     }
 }
@@ -330,6 +337,7 @@ mod tests {
             Ok(Response {
                 status: self.status,
                 content_type: Some("text/xml".into()),
+                retry_after: None,
                 body: self.body.clone(),
             })
         }

@@ -12,6 +12,7 @@ use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use super::Credentials;
 use crate::secret::Secret;
+use crate::text::one_line;
 
 #[derive(Deserialize)]
 struct SuccessXml {
@@ -108,10 +109,7 @@ pub(super) fn parse_success(body: &str) -> Result<Credentials, String> {
 pub(super) fn parse_error(body: &str) -> Option<ApiError> {
     let doc: ErrorResponseXml = quick_xml::de::from_str(body).ok()?;
     let err = doc.error?;
-    let code = err
-        .code
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())?;
+    let code = err.code.map(|c| one_line(&c)).filter(|c| !c.is_empty())?;
     let message = err.message.map(|m| one_line(&m)).unwrap_or_default();
     Some(ApiError { code, message })
 }
@@ -131,16 +129,6 @@ pub(super) fn parse_expiration(text: &str) -> Result<OffsetDateTime, String> {
         .map_err(|_| format!("Expiration {text:?} is not an RFC 3339 date-time"))
 }
 
-/// Collapse whitespace so a message fits on one line.
-pub(super) fn one_line(text: &str) -> String {
-    // Whitespace folded, and no control characters (terminal escapes) from
-    // the network reach the user's terminal.
-    text.split(|c: char| c.is_whitespace() || c.is_control())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// A short, single-line excerpt of an error body for a message: markup
 /// stripped, control characters dropped, at most [`SNIPPET_CHARS`]
 /// characters, and any of `secrets` (as sent, raw or form-encoded) replaced,
@@ -157,7 +145,6 @@ pub(super) fn snippet(body: &str, secrets: &[&str]) -> String {
             }
             '>' if in_tag => in_tag = false,
             _ if in_tag => {}
-            c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
     }
@@ -337,6 +324,6 @@ mod tests {
         let s = snippet(echoed, &["PHNhbWw+YWJj=="]);
         assert!(!s.contains("PHNhbWw"), "{s}");
         assert_eq!(snippet(" \r\n\t ", &[]), "(empty body)");
-        assert_eq!(snippet("a\u{7}b\r\nc", &[]), "a b c");
+        assert_eq!(snippet("a\u{7}b\r\nc\u{1b}[2J", &[]), "a\\x07b c\\x1b[2J");
     }
 }

@@ -168,7 +168,6 @@ fn writer_killed_at_random_moments_leaves_old_or_new_file() {
             .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
             .count();
     }
-    assert!(started.elapsed() < Duration::from_secs(90));
     assert!(saw_old > 0 && saw_new > 0, "old {saw_old}, new {saw_new}");
     println!(
         "crash test: 200 kills in {:?}: {saw_old} old, {saw_new} new, {stale} kills left a temp file",

@@ -7,6 +7,9 @@ mod support;
 
 mod awsfiles_store;
 mod completion;
+mod config_keys;
+mod exit_codes;
 mod fuzz_replay;
 mod man_pages;
+mod messages;
 mod status;

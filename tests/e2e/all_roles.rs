@@ -155,7 +155,7 @@ fn all_roles_refuses_a_bad_template_before_the_browser() {
         "-p",
         "saml",
     ]);
-    run.assert_code(1);
+    run.assert_code(2);
     assert!(run.stderr.contains("{acount}"), "{}", run.streams());
     assert_eq!(sandbox.browser_runs(), 0);
     assert!(!sandbox.aws_credentials_path().exists());

@@ -44,18 +44,18 @@ pub(crate) fn creds_entries(sandbox: &Sandbox, provider: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-fn refresh_entry_path(sandbox: &Sandbox, provider: &str) -> PathBuf {
+pub(crate) fn refresh_entry_path(sandbox: &Sandbox, provider: &str) -> PathBuf {
     cache_dir(sandbox).join(format!("refresh.{provider}.json"))
 }
 
-fn read_json(path: &Path) -> serde_json::Value {
+pub(crate) fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON ({e})", path.display()))
 }
 
 /// The stored refresh token of `provider`, or `None` when there is no entry.
-fn stored_refresh_token(sandbox: &Sandbox, provider: &str) -> Option<String> {
+pub(crate) fn stored_refresh_token(sandbox: &Sandbox, provider: &str) -> Option<String> {
     let path = refresh_entry_path(sandbox, provider);
     if !path.exists() {
         return None;
@@ -76,7 +76,7 @@ fn revoke_stored_refresh_token(sandbox: &Sandbox, provider: &str) {
 }
 
 /// The default config with `extra` lines added to provider `oidc`.
-fn config_with_oidc_extra(peers: &Peers, extra: &str) -> String {
+pub(crate) fn config_with_oidc_extra(peers: &Peers, extra: &str) -> String {
     let base = default_config(peers);
     let anchor = "  login_timeout_seconds: 30\nsaml:\n";
     assert!(base.contains(anchor), "default_config changed shape");
@@ -89,10 +89,10 @@ fn config_with_oidc_extra(peers: &Peers, extra: &str) -> String {
 
 /// A margin longer than the 60-minute session: every `-s` call misses and
 /// takes the renewal path.
-const FORCE_MISS: &str = "  refresh_margin_minutes: 720\n";
+pub(crate) const FORCE_MISS: &str = "  refresh_margin_minutes: 720\n";
 
 /// `Version 1` credential_process JSON from `-j`.
-fn creds_json(run: &Run) -> serde_json::Value {
+pub(crate) fn creds_json(run: &Run) -> serde_json::Value {
     let doc: serde_json::Value = serde_json::from_str(run.stdout.trim())
         .unwrap_or_else(|e| panic!("stdout is not JSON ({e}){}", run.streams()));
     assert_eq!(doc["Version"], 1, "{}", run.streams());
@@ -129,16 +129,25 @@ fn grant_count(peers: &Peers, grant_type: &str) -> usize {
         .count()
 }
 
-fn get_cred_s(sandbox: &Sandbox) -> Run {
-    sandbox.run(&[
-        "get-cred",
-        "-p",
-        "oidc",
-        "-r",
-        &role_arn("developer"),
-        "-j",
-        "-s",
-    ])
+pub(crate) fn get_cred_s(sandbox: &Sandbox) -> Run {
+    get_cred_s_with_env(sandbox, &[])
+}
+
+/// [`get_cred_s`] with extra environment, e.g. `("BROWSER", "")` for a
+/// caller that can reach nobody.
+pub(crate) fn get_cred_s_with_env(sandbox: &Sandbox, env: &[(&str, &str)]) -> Run {
+    sandbox.run_with_env(
+        &[
+            "get-cred",
+            "-p",
+            "oidc",
+            "-r",
+            &role_arn("developer"),
+            "-j",
+            "-s",
+        ],
+        env,
+    )
 }
 
 #[cfg(unix)]
@@ -187,6 +196,18 @@ fn parallel_cold_start_logs_in_once_and_all_print_the_same_credentials() {
         1,
         "one browser launch for 20 callers; browser.log:\n{}",
         sandbox.browser_log()
+    );
+    // The callers that waited for the one login said so on stderr.
+    let waiting = runs
+        .iter()
+        .filter(|r| {
+            r.stderr
+                .contains("waiting for another aws-cli-oidc login for provider \"oidc\" to finish")
+        })
+        .count();
+    assert!(
+        (1..20).contains(&waiting),
+        "{waiting} of 20 callers said they wait for the other login"
     );
     assert_eq!(
         grant_count(&peers, "authorization_code"),
@@ -403,18 +424,7 @@ fn expired_refresh_token_without_browser_fails_fast_with_hint() {
     assert!(stored_refresh_token(&sandbox, "oidc").is_some());
     std::thread::sleep(Duration::from_secs(3));
 
-    let run = sandbox.run_with_env(
-        &[
-            "get-cred",
-            "-p",
-            "oidc",
-            "-r",
-            &role_arn("developer"),
-            "-j",
-            "-s",
-        ],
-        &[("BROWSER", "")],
-    );
+    let run = get_cred_s_with_env(&sandbox, &[("BROWSER", "")]);
     assert!(
         !run.timed_out,
         "no browser and no terminal must not hang{}",
@@ -497,13 +507,22 @@ fn refresh_renews_login_profiles_and_reports_needed_logins() {
         "{before}"
     );
 
-    // Nothing due within 5 minutes: silent no-op.
+    // Nothing due within 5 minutes: a no-op that says so, unless --quiet.
     let idle = sandbox.run(&["refresh", "--within", "5"]);
     idle.assert_success();
+    assert_eq!(idle.stdout, "");
+    assert!(
+        idle.stderr
+            .contains("nothing to refresh: 1 profile stays valid for more than 5 minutes"),
+        "{}",
+        idle.streams()
+    );
+    let quiet = sandbox.run(&["refresh", "--within", "5", "--quiet"]);
+    quiet.assert_success();
     assert_eq!(
-        (idle.stdout.as_str(), idle.stderr.as_str()),
+        (quiet.stdout.as_str(), quiet.stderr.as_str()),
         ("", ""),
-        "nothing to do prints nothing"
+        "--quiet with nothing to do prints nothing"
     );
     assert_eq!(read(), before, "a no-op leaves the file alone");
 
@@ -581,6 +600,16 @@ fn auto_store_without_secret_service_uses_private_files_and_says_so_once() {
             .stderr
             .contains(&cache_dir(&sandbox).display().to_string()),
         "the notice names the directory{}",
+        first.streams()
+    );
+    let line = first
+        .stderr
+        .lines()
+        .find(|l| l.contains("no usable keyring"))
+        .unwrap_or_default();
+    assert!(
+        !line.to_lowercase().contains("dbus") && !line.contains("Platform failure"),
+        "the notice is one plain line; the raw error only with -v{}",
         first.streams()
     );
     let second = get_cred_s(&sandbox);

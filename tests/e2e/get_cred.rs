@@ -655,6 +655,59 @@ fn get_cred_oidc_prints_exports_and_json() {
 }
 
 #[test]
+fn get_cred_dotenv_with_region_reads_back_under_dockers_env_file_rule() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.run(&[
+        "get-cred",
+        "-p",
+        "oidc",
+        "--format",
+        "dotenv",
+        "--region",
+        "eu-west-1",
+    ]);
+    run.assert_success();
+    // docker run --env-file: KEY=VALUE, split at the first '=', taken literally.
+    let pairs: Vec<(String, String)> = run
+        .stdout
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let (k, v) = l
+                .split_once('=')
+                .unwrap_or_else(|| panic!("not KEY=VALUE: {l:?}"));
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_CREDENTIAL_EXPIRATION",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION"
+        ],
+        "{}",
+        run.streams()
+    );
+    for (k, v) in &pairs {
+        assert!(
+            !v.is_empty() && !v.contains(['\'', '"', ' ']),
+            "{k} is written bare: {v:?}"
+        );
+    }
+    assert!(
+        pairs
+            .iter()
+            .any(|(k, v)| k == "AWS_REGION" && v == "eu-west-1")
+    );
+    assert!(caller_arn(&sandbox, &pairs).contains("assumed-role/developer/"));
+}
+
+#[test]
 fn get_cred_duration_sets_expiration() {
     let sandbox = Sandbox::new();
     let run = sandbox.run(&["get-cred", "-p", "oidc", "-d", "900", "-j"]);

@@ -106,46 +106,13 @@ fn run_with_stdin(sandbox: &Sandbox, args: &[&str], input: &str) -> Run {
     }
 }
 
-/// A bare temporary HOME without peers, for runs that must fail fast.
-struct Bare {
-    home: tempfile::TempDir,
-}
-
-impl Bare {
-    fn new() -> Bare {
-        let home = tempfile::Builder::new()
-            .prefix("aws-cli-oidc-setup.")
-            .tempdir()
-            .unwrap_or_else(|e| panic!("cannot create a temporary HOME: {e}"));
-        Bare { home }
-    }
-
-    fn config_dir(&self) -> PathBuf {
-        self.home.path().join(".aws-cli-oidc")
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        let mut cmd = Command::new("setsid");
-        cmd.arg(support::binary())
-            .args(args)
-            .env_clear()
-            .env(
-                "PATH",
-                std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
-            )
-            .env("HOME", self.home.path())
-            .current_dir(self.home.path());
-        support::run_bounded(&mut cmd, Duration::from_secs(20))
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Flag mode
 // ---------------------------------------------------------------------------
 
 #[test]
 fn setup_flags_create_private_dir_and_file() {
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     let dir = bare.home.path().join("new").join("cfg");
     let dir_arg = dir.to_string_lossy().into_owned();
     let run = bare.run(&[
@@ -175,7 +142,7 @@ fn setup_flags_create_private_dir_and_file() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(cfg.federation_type.as_str(), "saml2");
     assert_eq!(
-        cfg.token_exchange_subject_token_type.as_deref(),
+        cfg.token_exchange_subject_token_type.map(|t| t.urn()),
         Some("urn:ietf:params:oauth:token-type:access_token")
     );
     assert_eq!(
@@ -309,7 +276,7 @@ fn setup_client_secret_stdin_reads_one_line_and_never_shows_it() {
 fn setup_flags_update_an_existing_provider_keeping_its_other_keys() {
     // The metadata URL is not given, so it is not fetched (idp.example.com
     // would not answer): updating one key needs no network.
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     let dir = bare.config_dir();
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let file = dir.join("config.yaml");
@@ -343,9 +310,9 @@ fn setup_flags_update_an_existing_provider_keeping_its_other_keys() {
 
 #[test]
 fn setup_without_terminal_names_missing_flags_and_never_prompts() {
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     let run = bare.run(&["setup"]);
-    run.assert_code(1);
+    run.assert_code(2);
     assert!(run.elapsed < Duration::from_secs(10), "{:?}", run.elapsed);
     assert_eq!(run.stdout, "");
     for flag in ["NAME", "--metadata-url", "--client-id", "--federation-type"] {
@@ -358,7 +325,7 @@ fn setup_without_terminal_names_missing_flags_and_never_prompts() {
     );
 
     let run = bare.run(&["setup", "dev", "--client-id", "x", "--non-interactive"]);
-    run.assert_code(1);
+    run.assert_code(2);
     assert!(
         run.stderr
             .contains("missing: --metadata-url (oidc_provider_metadata_url), --federation-type (aws_federation_type)"),
@@ -369,8 +336,8 @@ fn setup_without_terminal_names_missing_flags_and_never_prompts() {
 }
 
 #[test]
-fn setup_invalid_flag_values_exit_1_naming_the_key() {
-    let bare = Bare::new();
+fn setup_invalid_flag_values_exit_2_naming_the_key() {
+    let bare = support::Bare::new();
     let base = [
         "setup",
         "dev",
@@ -429,7 +396,7 @@ fn setup_invalid_flag_values_exit_1_naming_the_key() {
         let mut args: Vec<&str> = base.to_vec();
         args.extend_from_slice(extra);
         let run = bare.run(&args);
-        run.assert_code(1);
+        run.assert_code(2);
         assert!(run.stderr.contains(want), "{extra:?}: {}", run.streams());
         assert!(!bare.config_dir().join("config.yaml").exists(), "{extra:?}");
     }
@@ -441,7 +408,7 @@ fn setup_invalid_flag_values_exit_1_naming_the_key() {
 
 #[test]
 fn setup_warns_when_the_role_partition_differs_from_the_region() {
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     let args = |role: &'static str, region: &'static str| {
         [
             "setup",
@@ -477,7 +444,7 @@ fn setup_warns_when_the_role_partition_differs_from_the_region() {
 
 #[test]
 fn setup_metadata_url_that_cannot_be_fetched_names_the_key() {
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     // Port 9 on loopback: nothing listens, so the fetch fails at once.
     let run = bare.run(&[
         "setup",
@@ -508,7 +475,7 @@ fn setup_metadata_url_that_cannot_be_fetched_names_the_key() {
         "oidc",
         "--no-verify",
     ]);
-    run.assert_code(1);
+    run.assert_code(2);
     assert!(
         run.stderr.contains("oidc_provider_metadata_url"),
         "clear-text URL refused{}",
@@ -555,7 +522,9 @@ impl Tmux {
             "-c".into(),
             // stdout goes to a file, so a test can prove that prompts
             // went to the terminal through stderr only.
-            "out=$1; shift; \"$@\" >\"$out\"; echo \"EXIT:$?\"; sleep 300".into(),
+            // `trap : INT` keeps this shell alive through a Ctrl-C sent to
+            // the program (the program still gets the default action).
+            "trap : INT; out=$1; shift; \"$@\" >\"$out\"; echo \"EXIT:$?\"; sleep 300".into(),
             "sh".into(),
             tmux.stdout_path().to_string_lossy().into_owned(),
             program.to_string_lossy().into_owned(),
@@ -731,11 +700,85 @@ fn setup_wizard_on_a_terminal_hides_secret_shows_issuer_and_writes_answers() {
 }
 
 #[test]
+fn setup_flags_given_the_issuer_url_write_the_discovery_url() {
+    let sandbox = Sandbox::new();
+    let peers = support::Peers::shared();
+    let run = sandbox.run(&[
+        "setup",
+        "byissuer",
+        "--metadata-url",
+        peers.issuer(),
+        "--client-id",
+        "aws-cli",
+        "--federation-type",
+        "oidc",
+    ]);
+    run.assert_success();
+    assert!(
+        run.stderr.contains("using the discovery document"),
+        "{}",
+        run.streams()
+    );
+    let cfg = ConfigFile::load(&sandbox.config_dir())
+        .and_then(|f| f.provider("byissuer"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cfg.metadata_url, peers.metadata_url());
+}
+
+#[test]
+fn setup_wizard_given_the_issuer_url_finds_the_discovery_document_and_works() {
+    let sandbox = Sandbox::new();
+    let peers = support::Peers::shared();
+    let tmux = Tmux::start(
+        &sandbox.envs(),
+        &support::binary(),
+        &["setup", "fromissuer"],
+    );
+    // The name from the command line is shown, not asked.
+    tmux.wait_for("Provider name: fromissuer");
+    tmux.answer("OIDC metadata URL", peers.issuer());
+    tmux.wait_for("found the discovery document at");
+    tmux.wait_for("token endpoint:");
+    tmux.answer("Client ID", "aws-cli");
+    tmux.answer("Client secret (hidden", ""); // a public client
+    tmux.wait_for("Client secret: (none)");
+    tmux.answer("AWS federation type", "");
+    tmux.answer("Default IAM role ARN", &role_arn("developer"));
+    tmux.answer("Role session name", "");
+    tmux.answer("Session duration in seconds", "");
+    tmux.answer("AWS region", "us-east-1");
+    tmux.answer("Scopes beside openid", "");
+    tmux.answer("Change advanced settings", "");
+    let (code, screen) = tmux.exit_code();
+    assert_eq!(code, 0, "screen:\n{screen}");
+    assert!(!screen.contains("Keep this URL anyway?"), "{screen}");
+    assert!(
+        !screen.contains("[hidden]"),
+        "an empty secret shows as (none):\n{screen}"
+    );
+    assert_eq!(
+        screen.matches("Provider name").count(),
+        1,
+        "the name is not asked:\n{screen}"
+    );
+
+    let cfg = ConfigFile::load(&sandbox.config_dir())
+        .and_then(|f| f.provider("fromissuer"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cfg.metadata_url, peers.metadata_url());
+    assert!(cfg.client_secret.is_none());
+    let run = sandbox.run(&["get-cred", "-p", "fromissuer", "-j"]);
+    run.assert_success();
+    assert!(run.stdout.contains("\"AccessKeyId\""), "{}", run.streams());
+}
+
+#[test]
 fn setup_wizard_rerun_offers_current_values_and_keeps_the_secret() {
     let sandbox = Sandbox::new();
     let before = provider_map(&yaml(&sandbox.config_path()), "oidc_post");
     let tmux = Tmux::start(&sandbox.envs(), &support::binary(), &["setup", "oidc_post"]);
-    tmux.answer("Provider name", ""); // the name from the command line
+    // The name from the command line is not asked again.
+    tmux.wait_for("Provider name: oidc_post");
     tmux.wait_for("its current values are offered");
     tmux.answer("OIDC metadata URL", "");
     tmux.wait_for("token endpoint:");
@@ -792,11 +835,39 @@ fn get_cred_on_a_terminal_for_a_missing_provider_names_setup_and_asks_nothing() 
 }
 
 #[test]
+fn get_cred_ctrl_c_ends_the_spinner_line_cleanly() {
+    // The browser never calls back, so the spinner runs until Ctrl-C.
+    let sandbox = Sandbox::new().mode("never");
+    let tmux = Tmux::start(
+        &sandbox.envs(),
+        &support::binary(),
+        &["get-cred", "-p", "oidc"],
+    );
+    tmux.wait_for("waiting for the login in the browser");
+    tmux.key("C-c");
+    let (code, screen) = tmux.exit_code();
+    assert_eq!(code, 130, "screen:\n{screen}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("aws-cli-oidc: interrupted")),
+        "interrupted on a line of its own:\n{screen}"
+    );
+    assert!(
+        !screen.contains("waiting for the login in the browser"),
+        "the spinner line was erased:\n{screen}"
+    );
+    assert!(
+        screen.contains("opened the login page in your browser; if nothing opened, visit:"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn setup_wizard_saml2_with_advanced_settings_accepts_insecure_skip_verify() {
     let sandbox = Sandbox::new();
     let peers = support::Peers::shared();
     let tmux = Tmux::start(&sandbox.envs(), &support::binary(), &["setup", "wsaml"]);
-    tmux.answer("Provider name", "");
     tmux.answer("OIDC metadata URL", &peers.metadata_url());
     tmux.wait_for("token endpoint:");
     tmux.answer("Client ID", "aws-cli-basic");
@@ -851,7 +922,7 @@ fn setup_wizard_saml2_with_advanced_settings_accepts_insecure_skip_verify() {
         Some("urn:amazon:webservices")
     );
     assert_eq!(
-        cfg.token_exchange_subject_token_type.as_deref(),
+        cfg.token_exchange_subject_token_type.map(|t| t.urn()),
         Some("urn:ietf:params:oauth:token-type:id_token")
     );
     assert_eq!(cfg.client_auth_method.as_str(), "client_secret_basic");
@@ -877,7 +948,7 @@ fn setup_wizard_saml2_with_advanced_settings_accepts_insecure_skip_verify() {
 
 #[test]
 fn setup_wizard_unreachable_metadata_asks_and_ctrl_c_writes_nothing() {
-    let bare = Bare::new();
+    let bare = support::Bare::new();
     let env = vec![
         (
             "PATH".to_string(),
@@ -936,7 +1007,7 @@ fn setup_refresh_margin_flag_writes_and_checks_the_key() {
         .chain(["--refresh-margin", "9999"])
         .collect();
     let run = sandbox.run(&bad);
-    run.assert_code(1);
+    run.assert_code(2);
     assert!(
         run.stderr
             .contains("refresh_margin_minutes (--refresh-margin)"),

@@ -9,6 +9,8 @@
 #                | forge (first send a callback with a forged state to the
 #                  redirect_uri, record its HTTP status in $E2E_DIR/forged_status,
 #                  then do the normal flow)
+#                | callback (skip the provider: send the redirect_uri the query
+#                  $E2E_CALLBACK_QUERY, with STATE replaced by the login's state)
 #
 # Writes nothing to stdout or stderr (the CLI's streams stay clean): see
 # $E2E_DIR/browser.log. Returns at once and works in a detached background
@@ -99,7 +101,19 @@ drive() {
   return 1
 }
 
+callback() {
+  local redirect state query
+  redirect="$(query_param "$url" redirect_uri)" || { echo "browser.sh: no redirect_uri in URL"; return 1; }
+  state="$(query_param "$url" state)" || { echo "browser.sh: no state in URL"; return 1; }
+  query="${E2E_CALLBACK_QUERY:-}"
+  query="${query//STATE/$state}"
+  curl -sS --max-time 10 -o /dev/null -w 'browser.sh: crafted callback answered HTTP %{http_code}\n' "$redirect/?$query"
+}
+
 case "$mode" in
+  callback)
+    ( callback || echo "browser.sh: callback failed" ) &
+    ;;
   never)
     ( sleep "${E2E_NEVER_SECONDS:-30}"; echo "browser.sh: never mode ends" ) &
     ;;

@@ -55,9 +55,12 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
     command -v sudo >/dev/null || die "${apt_missing[*]} missing; run: apt-get install ${apt_missing[*]} (as root)"
     sudo=(sudo)
   fi
+  # Wait for another apt or dpkg (unattended-upgrades, a second test run)
+  # instead of failing on its lock.
+  apt=("${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600)
   echo "install.sh: installing ${apt_missing[*]} with apt-get"
-  "${sudo[@]}" apt-get install -y --no-install-recommends "${apt_missing[@]}" \
-    || { "${sudo[@]}" apt-get update && "${sudo[@]}" apt-get install -y --no-install-recommends "${apt_missing[@]}"; } \
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "${apt_missing[@]}" \
+    || { "${apt[@]}" update && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "${apt_missing[@]}"; } \
     || die "apt-get install ${apt_missing[*]} failed"
   for cmd in tinyproxy tmux openssl; do
     command -v "$cmd" >/dev/null || die "$cmd still not on PATH after apt-get install"

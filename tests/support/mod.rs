@@ -70,6 +70,18 @@ fn install_hint(what: &str) -> String {
     )
 }
 
+/// The peers' Python (tests/peers/.venv); a missing one fails the test.
+fn venv_python() -> PathBuf {
+    let python = peers_dir().join(".venv").join("bin").join("python");
+    if !python.is_file() {
+        panic!(
+            "{}",
+            install_hint("tests/peers/.venv/bin/python is missing")
+        );
+    }
+    python
+}
+
 /// One started peer process (its own process group, stdin held open).
 struct PeerProcess {
     name: &'static str,
@@ -201,13 +213,7 @@ impl Peers {
                 install_hint("tests/peers/node_modules/oidc-provider is missing")
             );
         }
-        let python = dir.join(".venv").join("bin").join("python");
-        if !python.is_file() {
-            panic!(
-                "{}",
-                install_hint("tests/peers/.venv/bin/python is missing")
-            );
-        }
+        let python = venv_python();
         let logs = tempfile::Builder::new()
             .prefix("aws-cli-oidc-peers.")
             .tempdir()
@@ -267,6 +273,14 @@ impl Peers {
         [self.provider.child.id(), self.moto.child.id()]
     }
 
+    /// The provider's request counters (`GET /__e2e/stats`): how many token
+    /// requests and refresh grants it has seen.
+    pub fn provider_stats(&self) -> serde_json::Value {
+        let body = http_get(&format!("{}/__e2e/stats", self.issuer()));
+        serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("provider stats are not JSON ({e}): {body:?}"))
+    }
+
     /// Both peers' stderr so far, for failure messages.
     pub fn logs(&self) -> String {
         let mut out = String::new();
@@ -277,6 +291,117 @@ impl Peers {
         let _ = &self.logs;
         out
     }
+}
+
+/// `tests/peers/fault_front.py` in front of a peer: forwards to it, but fails
+/// the next N requests with a chosen fault, and counts attempts per path.
+/// Killed by PID on drop.
+pub struct FaultFront {
+    process: PeerProcess,
+    logs: tempfile::TempDir,
+}
+
+impl FaultFront {
+    /// A front forwarding to `target` (`http://127.0.0.1:PORT`).
+    pub fn start(target: &str) -> FaultFront {
+        let python = venv_python();
+        let logs = tempfile::Builder::new()
+            .prefix("aws-cli-oidc-front.")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"));
+        let mut cmd = Command::new(python);
+        cmd.arg("fault_front.py")
+            .arg(target)
+            .arg("0")
+            .env("PYTHONUNBUFFERED", "1");
+        let process = PeerProcess::spawn("fault_front.py", cmd, logs.path().join("front.log"));
+        FaultFront { process, logs }
+    }
+
+    /// `http://127.0.0.1:PORT` of the front.
+    pub fn url(&self) -> &str {
+        &self.process.url
+    }
+
+    /// Fail the next `count` requests (to `path` only, when given) with
+    /// `kind` (see fault_front.py).
+    pub fn arm(&self, kind: &str, count: u32, path: Option<&str>) {
+        let path = path.map(|p| format!("&path={p}")).unwrap_or_default();
+        http_get(&format!(
+            "{}/__fault/set?kind={kind}&count={count}{path}",
+            self.url()
+        ));
+    }
+
+    /// Answer the next request to `path`, after `after` more have passed
+    /// through, with this canned status, content type and body.
+    pub fn answer(&self, path: &str, after: u32, status: u16, content_type: &str, body: &str) {
+        let spec = serde_json::json!({
+            "kind": "answer",
+            "count": 1,
+            "path": path,
+            "after": after,
+            "status": status,
+            "content_type": content_type,
+            "body": body,
+        });
+        http_post_json(&format!("{}/__fault/set", self.url()), &spec.to_string());
+    }
+
+    /// Requests the front received for `path` (faulted ones included).
+    pub fn attempts(&self, path: &str) -> u64 {
+        let body = http_get(&format!("{}/__fault/stats", self.url()));
+        let stats: serde_json::Value = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("front stats are not JSON ({e}): {body:?}"));
+        stats["attempts"][path].as_u64().unwrap_or(0)
+    }
+
+    /// The front's stderr so far.
+    pub fn log(&self) -> String {
+        let _ = &self.logs;
+        std::fs::read_to_string(&self.process.log).unwrap_or_default()
+    }
+}
+
+/// A plain HTTP/1.1 GET of a loopback `http://` URL, bounded by timeouts;
+/// returns the body. For the peers' own admin endpoints.
+pub fn http_get(url: &str) -> String {
+    http_call("GET", url, None)
+}
+
+/// A POST of a JSON `body`, like [`http_get`].
+pub fn http_post_json(url: &str, body: &str) -> String {
+    http_call("POST", url, Some(body))
+}
+
+fn http_call(method: &str, url: &str, body: Option<&str>) -> String {
+    use std::io::Write as _;
+    let rest = url
+        .strip_prefix("http://")
+        .unwrap_or_else(|| panic!("http_get needs http://: {url}"));
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let path = if path.is_empty() { "/" } else { path };
+    let mut stream = std::net::TcpStream::connect(authority)
+        .unwrap_or_else(|e| panic!("cannot connect to {authority}: {e}"));
+    let timeout = Some(Duration::from_secs(10));
+    let _ = stream.set_read_timeout(timeout);
+    let _ = stream.set_write_timeout(timeout);
+    let payload = body.unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
+        payload.len()
+    )
+    .unwrap_or_else(|e| panic!("cannot send to {authority}: {e}"));
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    assert!(
+        head.starts_with("HTTP/1.1 200"),
+        "{method} {url} answered {head:?}"
+    );
+    body.to_owned()
 }
 
 /// What a sandboxed command did.
@@ -438,6 +563,64 @@ quick:
   login_timeout_seconds: 3
 "
     )
+}
+
+/// A bare temporary HOME without peers, for runs that need nothing but the
+/// binary (hermetic tests, and runs that must fail fast).
+pub struct Bare {
+    /// The temporary HOME.
+    pub home: tempfile::TempDir,
+}
+
+impl Bare {
+    /// An empty HOME.
+    pub fn new() -> Bare {
+        let home = tempfile::Builder::new()
+            .prefix("aws-cli-oidc-bare.")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("cannot create a temporary HOME: {e}"));
+        Bare { home }
+    }
+
+    /// `HOME/.aws-cli-oidc`.
+    pub fn config_dir(&self) -> PathBuf {
+        self.home.path().join(".aws-cli-oidc")
+    }
+
+    /// Writes `text` to `HOME/rel` (mode 0600), creating its directories.
+    pub fn write(&self, rel: &str, text: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.home.path().join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        }
+        std::fs::write(&path, text)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+            .unwrap_or_else(|e| panic!("cannot chmod {}: {e}", path.display()));
+    }
+
+    /// Runs `aws-cli-oidc ARGS` with only PATH and HOME set, without a terminal.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[])
+    }
+
+    /// Like [`Bare::run`], with extra environment.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new("setsid");
+        cmd.arg(binary())
+            .args(args)
+            .env_clear()
+            .env(
+                "PATH",
+                std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
+            )
+            .env("HOME", self.home.path())
+            .envs(env.iter().copied())
+            .current_dir(self.home.path());
+        run_bounded(&mut cmd, Duration::from_secs(20))
+    }
 }
 
 /// A temporary HOME plus the environment our binary and `aws` run with.
