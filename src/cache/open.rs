@@ -10,7 +10,7 @@
 //!   token to the keyring when it answers (a [`SplitStore`]). The keyring is
 //!   opened only when a refresh token is read or written, so a cache hit
 //!   never touches it. Entries an older version kept in the keyring are
-//!   still read.
+//!   still read (and credentials read there copied to files).
 //!
 //! A keyring can be missing (no D-Bus session), locked with nobody to unlock
 //! it (a headless box), or hang, so it is probed first: a read of a probe
@@ -259,9 +259,17 @@ impl SecretStore for SplitStore {
             return Ok(Some(v));
         }
         // Credentials an older version kept in the keyring. Only a file miss
-        // gets here, which is about to need the refresh token anyway.
+        // gets here, which is about to need the refresh token anyway. A copy
+        // goes to files, so the next hit is a file hit (best effort; the
+        // next write of the key indexes it and removes the keyring's copy).
         match self.keyring() {
-            Some(k) if !is_long_lived(key) => k.get(key),
+            Some(k) if !is_long_lived(key) => {
+                let found = k.get(key)?;
+                if let Some(v) = &found {
+                    let _ = self.files.set(key, v);
+                }
+                Ok(found)
+            }
             _ => Ok(None),
         }
     }
@@ -565,6 +573,11 @@ mod tests {
         let s = split(tmp.path(), SystemTime::now(), shared_ok);
         assert!(get_credentials(&s, &key, ROLE).unwrap().is_some());
         assert!(get_refresh_token(&s, provider).unwrap().is_some());
+        // The credentials read from the keyring were copied to files: the
+        // next hit does not open the keyring.
+        let next = split(tmp.path(), SystemTime::now(), shared_ok);
+        assert!(get_credentials(&next, &key, ROLE).unwrap().is_some());
+        assert!(!next.keyring_opened());
         // New credentials go to files and the keyring copy goes.
         put_credentials(&s, &key, ROLE, &sample_creds(now), now).unwrap();
         assert!(keyring.get(&key).unwrap().is_none());

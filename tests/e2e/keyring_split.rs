@@ -162,12 +162,17 @@ fn entries_kept_in_the_keyring_by_the_older_layout_are_still_read() {
         "{listed:?}"
     );
 
-    // After the upgrade to the split `auto`: the same credentials, no login.
+    // After the upgrade to the split `auto`: the same credentials, no login;
+    // they are copied to a file, so the next hit needs no session bus.
     s.write_config(&config(name, ""));
     let hit = get_cred(&s, name);
     hit.assert_success();
     assert_eq!(hit.stdout, first.stdout);
     assert_eq!(s.browser_runs(), 1);
+    let again = get_cred_without_bus(&s, name);
+    again.assert_success();
+    assert_eq!(again.stdout, first.stdout);
+    assert_eq!(again.stderr, "", "a hit must be silent");
 
     s.run(&["clear-secret", "-p", name]).assert_success();
     assert_eq!(entries(&s, name), Vec::new());
