@@ -205,7 +205,7 @@ fn renew(
     fx: &mut Effects<'_>,
 ) -> Result<Option<Outcome>, Error> {
     let cfg = plan.cfg;
-    let Some(refreshed) = refresh_stored(cfg, store, plan.allow_login, fx) else {
+    let Some(refreshed) = refresh_stored(cfg, store, plan.allow_login, fx)? else {
         return Ok(None);
     };
     if let Some(why) = refreshed.unusable_for(cfg) {
@@ -233,20 +233,21 @@ fn next_step(allow_login: bool) -> &'static str {
 /// Redeem the stored refresh token if it is bound to this provider's
 /// current settings, storing a rotated one at once (the old one is spent).
 /// `None` means "no usable refresh token; log in", after a notice saying
-/// why. The caller holds the provider's lock.
+/// why. A provider that throttles beyond the retry budget is an error: a
+/// login would meet the same limit. The caller holds the provider's lock.
 fn refresh_stored(
     cfg: &ProviderConfig,
     store: &dyn SecretStore,
     allow_login: bool,
     fx: &mut Effects<'_>,
-) -> Option<federation::Refreshed> {
+) -> Result<Option<federation::Refreshed>, Error> {
     let next = next_step(allow_login);
     let entry = match cache::get_refresh_token(store, &cfg.name) {
         Ok(Some(entry)) => entry,
-        Ok(None) => return None,
+        Ok(None) => return Ok(None),
         Err(e) => {
             (fx.notice)(&format!("could not read the stored refresh token: {e}"));
-            return None;
+            return Ok(None);
         }
     };
     if let Some(why) = binding_mismatch(cfg, &entry, fx) {
@@ -254,7 +255,7 @@ fn refresh_stored(
             "the stored refresh token for provider {:?} {why}; {next}",
             cfg.name
         ));
-        return None;
+        return Ok(None);
     }
     let refreshed = match federation::refresh_grant(
         cfg,
@@ -271,11 +272,12 @@ fn refresh_stored(
                 "the stored refresh token for provider {:?} was rejected ({e}); {next}",
                 cfg.name
             ));
-            return None;
+            return Ok(None);
         }
+        Err(e) if crate::http::is_throttled(&e) => return Err(e.into()),
         Err(e) => {
             (fx.notice)(&format!("silent renewal failed: {e}"));
-            return None;
+            return Ok(None);
         }
     };
     let grant = &refreshed.grant;
@@ -290,7 +292,7 @@ fn refresh_stored(
             crate::text::sanitize(now),
             crate::text::sanitize(login)
         ));
-        return None;
+        return Ok(None);
     }
     // A rotated token replaces the old one before anything else can fail:
     // the old one is already spent.
@@ -306,7 +308,7 @@ fn refresh_stored(
             (fx.notice)(&format!("could not store the rotated refresh token: {e}"));
         }
     }
-    Some(refreshed)
+    Ok(Some(refreshed))
 }
 
 /// A grant for `plan`'s provider without federating it (for `roles`: the
@@ -322,7 +324,7 @@ pub fn obtain_grant(
     let lock = ProviderLock::take(cfg, plan.locks_dir, plan.on_wait)?;
     if plan.allow_refresh
         && let Some(store) = plan.store
-        && let Some(refreshed) = refresh_stored(cfg, store, plan.allow_login, fx)
+        && let Some(refreshed) = refresh_stored(cfg, store, plan.allow_login, fx)?
     {
         match refreshed.unusable_for(cfg) {
             None => return Ok((refreshed.grant, Source::Refresh)),

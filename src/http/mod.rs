@@ -174,6 +174,19 @@ pub enum Error {
         /// How far the request got (for the retry policy).
         delivery: Delivery,
     },
+    /// The server answered 429 with a `Retry-After` longer than what is left
+    /// of the retry budget ([`retry::BUDGET`]).
+    #[error(
+        "{url} is throttling requests (HTTP 429) and asked to wait {} s, more than the {} s retry budget; try again later, and spread scheduled runs with `refresh --jitter`",
+        wait.as_secs_f64().ceil(),
+        retry::BUDGET.as_secs()
+    )]
+    Throttled {
+        /// The URL requested, without its query.
+        url: String,
+        /// The wait the server asked for.
+        wait: std::time::Duration,
+    },
     /// The network settings (CA bundle, client certificate) could not be loaded.
     #[error("{what} {path}: {message}")]
     Settings {
@@ -184,6 +197,20 @@ pub enum Error {
         /// What went wrong and what to do.
         message: String,
     },
+}
+
+/// True when `error` or one of its causes is [`Error::Throttled`]: a server
+/// that asked for a longer wait than the retry budget. Callers fail at once
+/// rather than fall back to another request to the same server.
+pub fn is_throttled(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if matches!(e.downcast_ref::<Error>(), Some(Error::Throttled { .. })) {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// Sends requests. Implemented by [`client::UreqClient`] and by test fakes.

@@ -17,7 +17,9 @@
 //! - A request that carries a single-use code ([`Replay::IfUnsent`]) is sent
 //!   again only when it never reached the server.
 //! - All attempts of one call fit in [`BUDGET`]: a retry whose wait would
-//!   end past it is not made, and the last error is returned.
+//!   end past it is not made, and the last error is returned. A 429 whose
+//!   `Retry-After` the budget cannot cover fails at once with
+//!   [`Error::Throttled`], which names the server and the wait it asked for.
 
 use std::time::{Duration, SystemTime};
 
@@ -112,6 +114,9 @@ pub enum Decision {
     RetryAfter(Duration),
     /// Return this attempt's result.
     GiveUp,
+    /// The server throttles (429) and asked for this wait, which the budget
+    /// cannot cover: fail now with [`Error::Throttled`].
+    Throttled(Duration),
 }
 
 /// The policy (see the module docs). `attempt` is the number of the attempt
@@ -154,7 +159,14 @@ pub fn decide(
         }
     };
     if elapsed.saturating_add(wait) >= BUDGET {
-        return Decision::GiveUp;
+        return match fault {
+            Fault::Status {
+                status: 429,
+                retry_after: Some(after),
+                ..
+            } => Decision::Throttled(*after),
+            _ => Decision::GiveUp,
+        };
     }
     Decision::RetryAfter(wait)
 }
@@ -224,6 +236,11 @@ fn os_random() -> f64 {
     }
 }
 
+/// `url` without its query and fragment, for messages.
+fn shown_url(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or_default()
+}
+
 /// An [`HttpClient`] that retries by [`decide`].
 pub struct Retrying<C> {
     inner: C,
@@ -256,10 +273,16 @@ impl<C: HttpClient> HttpClient for Retrying<C> {
             let random = (self.fx.random)();
             match decide(req.replay, &fault, attempt, elapsed, random) {
                 Decision::GiveUp => return result,
+                Decision::Throttled(wait) => {
+                    return Err(Error::Throttled {
+                        url: shown_url(&req.url).to_string(),
+                        wait,
+                    });
+                }
                 Decision::RetryAfter(wait) => {
-                    let shown = req.url.split(['?', '#']).next().unwrap_or_default();
                     log::debug!(
-                        "retry: {shown}: {}; attempt {} of {MAX_ATTEMPTS} in {} ms",
+                        "retry: {}: {}; attempt {} of {MAX_ATTEMPTS} in {} ms",
+                        shown_url(&req.url),
                         fault.describe(),
                         attempt + 1,
                         wait.as_millis()
@@ -356,8 +379,18 @@ mod tests {
         );
         assert_eq!(
             decide(Replay::Safe, &after(30), 1, Duration::ZERO, 0.0),
-            Decision::GiveUp,
+            Decision::Throttled(Duration::from_secs(30)),
             "a wait the budget cannot cover fails at once"
+        );
+        assert_eq!(
+            decide(Replay::Safe, &after(3), 1, MS(8_000), 0.0),
+            Decision::Throttled(Duration::from_secs(3)),
+            "what is left of the budget counts"
+        );
+        assert_eq!(
+            decide(Replay::Safe, &after(1), MAX_ATTEMPTS, Duration::ZERO, 0.0),
+            Decision::GiveUp,
+            "the last attempt's 429 is returned as it is"
         );
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
         assert_eq!(
@@ -473,6 +506,25 @@ mod tests {
         );
         assert_eq!(client.send(&req).unwrap().status, 403);
         assert_eq!(client.inner().sent.get(), 1, "tried once");
+    }
+
+    #[test]
+    fn a_retry_after_past_the_budget_fails_at_once_naming_url_and_wait() {
+        let mut slow = answer(429, "slow down");
+        slow.retry_after = Some("120".into());
+        let client = Retrying::new(Script::new(vec![Ok(slow)]), fake_fx());
+        let err = client
+            .send(&Request::get("https://idp.example/token?x=1"))
+            .unwrap_err();
+        assert_eq!(client.inner().sent.get(), 1);
+        SLEPT.with(|s| assert!(s.borrow().is_empty(), "no wait"));
+        let text = err.to_string();
+        assert!(
+            text.contains("https://idp.example/token ")
+                && !text.contains("x=1")
+                && text.contains("asked to wait 120 s"),
+            "{text}"
+        );
     }
 
     #[test]

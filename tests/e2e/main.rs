@@ -17,6 +17,7 @@ mod demo;
 mod device;
 mod exec;
 mod faults;
+mod fleet;
 mod get_cred;
 mod hostile;
 mod keyring_split;

@@ -13,15 +13,16 @@ point at this front (the issuer and the browser's endpoints are kept), so
 token requests come here too.
 
 Admin (not forwarded, not counted):
-  GET /__fault/set?kind=KIND&count=N[&path=/token][&after=K]   arm N faults
-      (after K more requests to that path have passed through untouched)
+  GET /__fault/set?kind=KIND&count=N[&path=/token][&after=K][&retry_after=S]
+      arm N faults (after K more requests to that path have passed through
+      untouched); retry_after is kind=429's Retry-After value (default 1)
   POST /__fault/set with a JSON object of the same keys, plus for
       kind=answer: "status", "content_type" and "body" (a canned answer)
   GET /__fault/stats   {"attempts": {"/path": n, ...}, "faults": n}
 
 KIND: 500 502 503 504 | throttling idp_error internal_failure (STS 400 with
 that Code) | access_denied invalid_identity_token (STS 403/400, not
-retryable) | 429 (Retry-After: 1) | reset (close the connection unanswered)
+retryable) | 429 (Retry-After: 1, or retry_after) | reset (close the connection unanswered)
 | hang (accept, read, never answer).
 """
 
@@ -56,7 +57,7 @@ max_seconds = int(os.environ.get("E2E_PEER_MAX_SECONDS", "3600"))
 hang_seconds = min(max_seconds, 120)
 
 lock = threading.Lock()
-state = {"kind": None, "count": 0, "path": None, "after": 0, "answer": None,
+state = {"kind": None, "count": 0, "path": None, "after": 0, "answer": None, "retry_after": "1",
          "attempts": {}, "faults": 0}
 stop = threading.Event()
 
@@ -100,6 +101,7 @@ class Front(BaseHTTPRequestHandler):
             with lock:
                 state.update(kind=kind, count=int(spec.get("count", 1)),
                              path=spec.get("path"), after=int(spec.get("after", 0)),
+                             retry_after=str(spec.get("retry_after", "1")),
                              answer=(int(spec.get("status", 200)), spec.get("content_type", ""),
                                      spec.get("body", "")))
             self.reply(200, "armed")
@@ -141,7 +143,7 @@ class Front(BaseHTTPRequestHandler):
             self.reply(status, body, headers)
             return
         if kind == "429":
-            self.reply(429, "slow down", [("Retry-After", "1")])
+            self.reply(429, "slow down", [("Retry-After", state["retry_after"])])
             return
         if kind in STS_FAULTS:
             status, typ, code, message = STS_FAULTS[kind]

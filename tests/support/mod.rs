@@ -374,6 +374,15 @@ impl FaultFront {
         ));
     }
 
+    /// Answer the next `count` requests to `path` with HTTP 429 and
+    /// `Retry-After: retry_after`.
+    pub fn arm_429(&self, count: u32, path: &str, retry_after: &str) {
+        http_get(&format!(
+            "{}/__fault/set?kind=429&count={count}&path={path}&retry_after={retry_after}",
+            self.url()
+        ));
+    }
+
     /// Answer the next request to `path`, after `after` more have passed
     /// through, with this canned status, content type and body.
     pub fn answer(&self, path: &str, after: u32, status: u16, content_type: &str, body: &str) {

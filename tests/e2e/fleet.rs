@@ -1,0 +1,134 @@
+//! At fleet scale (issue "At fleet scale"): a provider or STS that throttles
+//! with HTTP 429 and `Retry-After`, and `refresh --jitter`.
+
+use crate::cache::{FORCE_MISS, config_with_oidc_extra, get_cred_s};
+use crate::support::{FaultFront, Peers, Run, Sandbox};
+
+const DISCOVERY: &str = "/.well-known/openid-configuration";
+
+/// A sandbox whose provider requests (discovery, token) go through a front.
+fn provider_behind_front() -> (Sandbox, FaultFront) {
+    let peers = Peers::shared();
+    let front = FaultFront::start(peers.issuer());
+    let sandbox = Sandbox::with_peers(peers);
+    let config = config_with_oidc_extra(peers, FORCE_MISS).replace(
+        &peers.metadata_url(),
+        &format!("{}{DISCOVERY}", front.url()),
+    );
+    sandbox.write_config(&config);
+    (sandbox, front)
+}
+
+#[track_caller]
+fn retries(run: &Run, reason: &str) -> usize {
+    run.stderr
+        .lines()
+        .filter(|l| l.contains("retry:") && l.contains(reason))
+        .count()
+}
+
+fn verbose_get_cred_s(sandbox: &Sandbox) -> Run {
+    sandbox.run(&[
+        "-v",
+        "get-cred",
+        "-p",
+        "oidc",
+        "-r",
+        &crate::support::role_arn("developer"),
+        "-j",
+        "-s",
+    ])
+}
+
+#[test]
+fn provider_429_with_retry_after_1_twice_then_success() {
+    let (sandbox, front) = provider_behind_front();
+    front.arm_429(2, DISCOVERY, "1");
+    let login = verbose_get_cred_s(&sandbox);
+    login.assert_success();
+    assert_eq!(front.attempts(DISCOVERY), 3, "{}", front.log());
+    assert_eq!(retries(&login, "HTTP 429"), 2, "{}", login.streams());
+
+    // The refresh-token grant at the token endpoint, likewise.
+    let before = front.attempts("/token");
+    front.arm_429(2, "/token", "1");
+    let renewal = verbose_get_cred_s(&sandbox);
+    renewal.assert_success();
+    assert_eq!(front.attempts("/token"), before + 3);
+    assert_eq!(retries(&renewal, "HTTP 429"), 2, "{}", renewal.streams());
+    assert_eq!(sandbox.browser_runs(), 1, "renewed without a browser");
+}
+
+#[test]
+fn a_provider_retry_after_beyond_the_budget_fails_at_once_and_keeps_the_token() {
+    let (sandbox, front) = provider_behind_front();
+    get_cred_s(&sandbox).assert_success();
+    let before = front.attempts("/token");
+    front.arm_429(1, "/token", "120");
+    let run = get_cred_s(&sandbox);
+    run.assert_code(1);
+    assert_eq!(front.attempts("/token"), before + 1, "no retry");
+    let token_url = format!("{}/token", front.url());
+    assert!(
+        run.stderr.contains(&token_url)
+            && run.stderr.contains("HTTP 429")
+            && run.stderr.contains("asked to wait 120 s"),
+        "names the provider's endpoint and the wait{}",
+        run.streams()
+    );
+    assert_eq!(
+        sandbox.browser_runs(),
+        1,
+        "throttling is no reason to log in"
+    );
+    // The refresh token survived: the next call renews silently.
+    get_cred_s(&sandbox).assert_success();
+    assert_eq!(sandbox.browser_runs(), 1);
+
+    // `refresh` says so and exits 1 (an error), not 3 (log in).
+    sandbox
+        .run(&["login", "--profile", "dev", "-p", "oidc"])
+        .assert_success();
+    front.arm_429(1, "/token", "120");
+    let refresh = sandbox.run(&["refresh", "--within", "90"]);
+    refresh.assert_code(1);
+    assert!(
+        refresh.stderr.contains("profile dev: ")
+            && refresh.stderr.contains("asked to wait 120 s")
+            && !refresh.stderr.contains("interactive login"),
+        "{}",
+        refresh.streams()
+    );
+}
+
+#[test]
+fn sts_retry_after_beyond_the_budget_fails_refresh_after_renewing_the_others() {
+    let peers = Peers::shared();
+    let front = FaultFront::start(peers.sts_endpoint());
+    let sandbox = Sandbox::with_peers(peers).env("AWS_ENDPOINT_URL_STS", front.url());
+    for profile in ["first", "second"] {
+        sandbox
+            .run(&["login", "--profile", profile, "-p", "oidc"])
+            .assert_success();
+    }
+    front.arm_429(1, "/", "60");
+    let run = sandbox.run(&["refresh", "--within", "90"]);
+    run.assert_code(1);
+    assert_eq!(
+        run.stderr.matches("asked to wait 60 s").count(),
+        1,
+        "{}",
+        run.streams()
+    );
+    assert!(
+        run.stderr.contains(front.url()) && run.stderr.contains("HTTP 429"),
+        "names STS's endpoint{}",
+        run.streams()
+    );
+    assert_eq!(
+        run.stderr.matches("renewed profile ").count(),
+        1,
+        "the other profile is renewed{}",
+        run.streams()
+    );
+}
