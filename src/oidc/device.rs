@@ -232,7 +232,9 @@ pub fn parse_authorization(endpoint: &str, body: &[u8]) -> Result<DeviceAuthoriz
 /// check the ID token.
 ///
 /// `authorization_pending` keeps polling; `slow_down` adds five seconds to
-/// the interval for the rest of the wait; `access_denied` ends with
+/// the interval for the rest of the wait, and so does an HTTP 429 (the
+/// request was refused unread, so the device code may be sent again);
+/// `access_denied` ends with
 /// [`Error::DeviceDenied`]; `expired_token`, or the clock passing
 /// `expires_in`, ends with [`Error::DeviceExpired`].
 pub fn device_login(
@@ -286,6 +288,9 @@ pub fn device_login(
                 }
                 _ => return Err(expired((fx.now)())),
             },
+            Err(Error::TokenEndpoint { status: 429, .. }) => {
+                interval = (interval + SLOW_DOWN_STEP).min(MAX_INTERVAL);
+            }
             Err(other) => return Err(other),
         }
     };
@@ -443,6 +448,19 @@ mod tests {
             assert!(form.contains(&("device_code".into(), "DEVCODE".into())));
             assert!(form.contains(&("client_id".into(), "aws-cli".into())));
         }
+    }
+
+    #[test]
+    fn a_throttled_poll_slows_down_like_slow_down() {
+        let ok = format!(r#"{{"access_token":"at","id_token":"{}"}}"#, id_token());
+        let (result, sleeps, _, _) = run(vec![
+            json(200, &grant(r#","expires_in":600"#)),
+            Ok(response(429, Some("text/plain"), "too many requests")),
+            json(200, &ok),
+        ]);
+        assert_eq!(result.unwrap().claims.sub, "alice");
+        let secs: Vec<u64> = sleeps.iter().map(Duration::as_secs).collect();
+        assert_eq!(secs, [5, 10]);
     }
 
     #[test]
