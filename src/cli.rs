@@ -68,7 +68,7 @@ pub fn exit_codes(command: &str) -> Vec<(u8, &'static str)> {
         ),
         "refresh" => (
             "every profile is fresh or was renewed",
-            "failure: a profile login did not write, or a file that could not be written",
+            "failure: a profile login did not write, a file that could not be written, or a provider or STS throttling past the retry budget (the other profiles are renewed first)",
         ),
         "setup" => ("the provider was written", FAILED),
         "clear-secret" => (
@@ -329,6 +329,10 @@ pub struct RefreshArgs {
     /// Renew profiles that expire within this many minutes
     #[arg(long, value_name = "MINUTES", default_value_t = 30)]
     pub within: u32,
+
+    /// Before renewing, wait a random time up to DURATION (900, 30s, 5m, 1h), so a fleet's scheduled runs spread out; no wait when nothing is due
+    #[arg(long, value_name = "DURATION", value_parser = crate::jitter::parse_duration)]
+    pub jitter: Option<std::time::Duration>,
 
     /// Print nothing but errors
     #[arg(short, long)]

@@ -51,6 +51,7 @@ pub mod credserver;
 pub mod exec;
 pub mod federation;
 pub mod http;
+pub mod jitter;
 pub mod manual;
 pub mod oidc;
 pub mod output;

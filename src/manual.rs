@@ -154,8 +154,8 @@ fn examples(command: &str) -> &'static [(&'static str, &'static str)] {
                 "Renew every profile login wrote that expires within 30 minutes.",
             ),
             (
-                "aws-cli-oidc refresh --quiet --within 20",
-                "The same from cron or a systemd timer: silent unless something needs attention.",
+                "aws-cli-oidc refresh --quiet --within 40 --jitter 5m",
+                "The same from cron every 15 minutes: silent unless something needs attention, starting at a random moment within 5 minutes when something is due, so a fleet does not reach the provider all at once.",
             ),
         ],
         "clear-secret" => &[

@@ -2,9 +2,16 @@
 //! the stored refresh tokens. Never opens a browser and never prompts, so it
 //! can run from cron: with `--quiet` it prints nothing when all is well.
 //!
+//! `--jitter` waits a random time before the first network call when some
+//! profile is due, so that a fleet's cron jobs do not all reach the provider
+//! in the same second ([`aws_cli_oidc::jitter`]). The wait is a plain sleep:
+//! Ctrl-C ends it like any other.
+//!
 //! Exit codes ([`aws_cli_oidc::cli::exit`]): 0 every profile is fresh; 3 at
 //! least one needs an interactive login (stderr lists the commands); 1 any
-//! other error, including a `--profile` that login did not write.
+//! other error, including a `--profile` that login did not write and a
+//! provider or STS that throttles beyond the retry budget (the other
+//! profiles are renewed first).
 
 use std::process::ExitCode;
 
@@ -14,19 +21,24 @@ use aws_cli_oidc::awsfiles::profiles::{
     LoginWrite, ManagedSource, format_expiry, list_managed, write_login_credentials,
 };
 use aws_cli_oidc::config::ConfigFile;
-use aws_cli_oidc::session;
+use aws_cli_oidc::{jitter, session};
 
-use super::{Ctx, Flow, Want, hints, ui};
+use super::{Ctx, Flow, UsageError, Want, hints, ui};
 use aws_cli_oidc::cli::{RefreshArgs, TargetArgs};
 
 use aws_cli_oidc::cli::exit::NEEDS_LOGIN;
 
 pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
     ctx.ui.set_quiet(args.quiet);
+    let within = std::time::Duration::from_secs(u64::from(args.within) * 60);
+    if let Some(max) = args.jitter {
+        jitter::check_fits(within, max).map_err(UsageError)?;
+    }
     let paths = ctx.aws_paths()?;
     let managed = list_managed(&paths)?;
     let now = time::OffsetDateTime::now_utc();
     let window = time::Duration::minutes(i64::from(args.within));
+    let due = |expires: &Option<time::OffsetDateTime>| !expires.is_some_and(|e| e - now > window);
     let mut config = None;
     let (mut failures, mut logins) = (0usize, Vec::new());
 
@@ -75,6 +87,27 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
             paths.config.display()
         ));
     }
+    let selected_profiles = || {
+        managed.iter().filter_map(|m| match &m.source {
+            ManagedSource::Credentials { expires, .. }
+                if args.profiles.is_empty() || args.profiles.contains(&m.profile) =>
+            {
+                Some(expires)
+            }
+            _ => None,
+        })
+    };
+    if let Some(max) = args.jitter
+        && selected_profiles().any(due)
+    {
+        let wait = jitter::pick_delay(max, aws_cli_oidc::http::retry::os_random());
+        ctx.ui.info(&format!(
+            "waiting {} (--jitter {}) before renewing",
+            jitter::show(wait),
+            jitter::show(max)
+        ));
+        std::thread::sleep(wait);
+    }
     let (mut renewed, mut fresh, mut selected) = (0usize, 0usize, 0usize);
     for m in &managed {
         let ManagedSource::Credentials {
@@ -90,7 +123,7 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
             continue;
         }
         selected += 1;
-        if expires.is_some_and(|e| e - now > window) {
+        if !due(expires) {
             fresh += 1;
             continue;
         }

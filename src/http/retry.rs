@@ -227,8 +227,8 @@ impl RetryEffects {
 }
 
 /// A number in `[0, 1)` from getrandom; 1.0 (the longest wait) if the OS
-/// source fails, which only slows a retry down.
-fn os_random() -> f64 {
+/// source fails, which only slows a retry (or a `refresh --jitter`) down.
+pub fn os_random() -> f64 {
     let mut bytes = [0u8; 8];
     match getrandom::fill(&mut bytes) {
         Ok(()) => (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64,

@@ -55,6 +55,11 @@ fn usage_errors_exit_2_and_name_the_argument() {
             "invalid profile name",
         ),
         (&["refresh", "--profile", "a]b"], "invalid profile name"),
+        (&["refresh", "--jitter", "5x"], "is not a duration"),
+        (
+            &["refresh", "--jitter", "20m"],
+            "use --within 35 or more, or a shorter --jitter",
+        ),
         (
             &[
                 "login",

@@ -132,3 +132,92 @@ fn sts_retry_after_beyond_the_budget_fails_refresh_after_renewing_the_others() {
         run.streams()
     );
 }
+
+#[test]
+fn refresh_jitter_waits_only_when_a_profile_is_due() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&["login", "--profile", "dev", "-p", "oidc"])
+        .assert_success();
+
+    // Nothing due within 15 minutes of a one-hour session: no wait.
+    let idle = sandbox.run(&["refresh", "--within", "15", "--jitter", "0"]);
+    idle.assert_success();
+    assert!(
+        !idle.stderr.contains("waiting") && idle.stderr.contains("nothing to refresh"),
+        "{}",
+        idle.streams()
+    );
+    let idle = sandbox.run(&["refresh", "--within", "16", "--jitter", "1s"]);
+    idle.assert_success();
+    assert!(!idle.stderr.contains("waiting"), "{}", idle.streams());
+
+    // Due: a wait of at most the jitter, then the renewal.
+    let renew = sandbox.run(&["refresh", "--within", "90", "--jitter", "2s"]);
+    renew.assert_success();
+    let waiting = renew
+        .stderr
+        .lines()
+        .find(|l| l.contains("waiting "))
+        .unwrap_or_else(|| panic!("says it waits{}", renew.streams()));
+    assert!(
+        waiting.contains("(--jitter 2s) before renewing"),
+        "{}",
+        renew.streams()
+    );
+    assert!(
+        renew.stderr.contains("renewed profile dev"),
+        "{}",
+        renew.streams()
+    );
+    assert_eq!(sandbox.browser_runs(), 1);
+}
+
+#[test]
+fn refresh_jitter_ends_on_ctrl_c() {
+    use std::time::{Duration, Instant};
+    let sandbox = Sandbox::new();
+    sandbox
+        .run(&["login", "--profile", "dev", "-p", "oidc"])
+        .assert_success();
+    let mut child = sandbox
+        .binary_command(&["refresh", "--within", "90", "--jitter", "60m"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start refresh");
+    // Wait (bounded) for the "waiting" line, then send SIGINT.
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let seen = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
+    let pid = child.id().to_string();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill -INT");
+    assert!(kill.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(seen.contains("waiting "), "{seen}");
+    use std::os::unix::process::ExitStatusExt;
+    let status = status.unwrap_or_else(|| panic!("refresh --jitter ignored SIGINT"));
+    assert_eq!(status.signal(), Some(2), "{status:?}");
+}
