@@ -152,7 +152,7 @@ mod tests {
 
     #[test]
     fn the_jitter_must_leave_botocores_window() {
-        let min = |m| S(m * 60);
+        let min = |m: u64| S(m * 60);
         assert_eq!(check_fits(min(30), min(15)), Ok(()));
         assert_eq!(check_fits(min(45), min(5)), Ok(()));
         assert_eq!(
