@@ -3,7 +3,8 @@
 Usage: .venv/bin/python moto_sts.py [PORT]   (PORT 0 or absent: any free port)
 
 Prints `READY http://127.0.0.1:PORT` as its first stdout line, then serves until
-stdin closes or SIGTERM/SIGINT arrives.
+stdin closes or SIGTERM/SIGINT arrives. E2E_REQUEST_LOG=FILE appends one line
+per AssumeRole* call, `EPOCH_MS ACTION` (bench/fleet.sh computes rates from it).
 
 Two behaviours differ from stock moto 5.2.5, both to match real AWS:
 * AssumeRoleWithSAML accepts a Role attribute with several values (stock moto
@@ -17,8 +18,11 @@ Two behaviours differ from stock moto 5.2.5, both to match real AWS:
 """
 
 import base64
-import warnings
+import os
 import sys
+import threading
+import time
+import warnings
 
 import xmltodict
 
@@ -101,19 +105,30 @@ def _saml_attributes(encoded):
 
 
 _orig_assume_role = sts_models.STSBackend.assume_role
+_request_log = os.environ.get("E2E_REQUEST_LOG")
+_request_log_lock = threading.Lock()
+
+
+def _log_request(action):
+    if _request_log:
+        with _request_log_lock, open(_request_log, "a", encoding="utf-8") as f:
+            f.write(f"{int(time.time() * 1000)} {action}\n")
 
 
 def assume_role(self, **kwargs):
+    _log_request("AssumeRole")
     _refuse(kwargs.get("role_arn"))
     return _orig_assume_role(self, **kwargs)
 
 
 def assume_role_with_web_identity(self, **kwargs):
+    _log_request("AssumeRoleWithWebIdentity")
     _refuse(kwargs.get("role_arn"))
     return _orig_assume_role(self, **kwargs)
 
 
 def assume_role_with_saml(self, **kwargs):
+    _log_request("AssumeRoleWithSAML")
     role_arn = kwargs["role_arn"]
     principal_arn = kwargs["principal_arn"]
     _refuse(role_arn)

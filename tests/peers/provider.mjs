@@ -19,6 +19,8 @@
 // real ones do (see behave() below): refresh_no_id_token, refresh_empty_400,
 // foreign_iss, refresh_other_sub, callback_no_iss, hostile_issuer, hostile_user_code.
 // GET /__e2e/stats answers {"token_requests":N,"refresh_grants":N}.
+// E2E_REQUEST_LOG=FILE appends one line per request, `EPOCH_MS METHOD PATH STATUS [GRANT]`
+// (bench/fleet.sh computes request rates from it).
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -64,6 +66,7 @@ const envInt = (name, fallback) => {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 };
 const debug = process.env.E2E_PROVIDER_DEBUG === '1';
+const REQUEST_LOG = process.env.E2E_REQUEST_LOG || '';
 const log = (...args) => console.error('[provider]', ...args);
 
 const LOOPBACK = ['http://127.0.0.1', 'http://127.0.0.1/'];
@@ -102,7 +105,14 @@ async function behave(ctx, next) {
     ctx.body = stats;
     return;
   }
-  await next();
+  try {
+    await next();
+  } finally {
+    if (REQUEST_LOG) {
+      const grant = ctx.method === 'POST' && ctx.path === '/token' ? ` ${ctx.oidc?.params?.grant_type ?? '-'}` : '';
+      fs.appendFileSync(REQUEST_LOG, `${Date.now()} ${ctx.method} ${ctx.path} ${ctx.status}${grant}\n`);
+    }
+  }
   if (ctx.method === 'POST' && ctx.path === '/token') {
     stats.token_requests += 1;
     const grant = ctx.oidc?.params?.grant_type;
