@@ -28,13 +28,19 @@ bench_cleanup() {
 }
 
 bench_init() {
-  BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/aws-cli-oidc-bench.XXXXXX")"
-  trap bench_cleanup EXIT
-  trap 'exit 130' INT TERM
   if ! command -v hyperfine >/dev/null; then
     echo "== installing hyperfine" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
   fi
+  bench_init_base
+}
+
+# bench_init without hyperfine: the temporary directory, the traps that stop
+# every peer by PID, the release binary, and a check for the peers.
+bench_init_base() {
+  BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/aws-cli-oidc-bench.XXXXXX")"
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
   (cd "$bench_root" && cargo build --release --locked -q --bin aws-cli-oidc)
   BIN="$bench_root/target/release/aws-cli-oidc"
   # BENCH_STATIC=1: also a static-pie build (glibc, crt-static) in its own
@@ -71,16 +77,22 @@ bench_wait_ready() { # FILE NAME
   return 1
 }
 
+# BENCH_REQUEST_LOGS=1: the peers log every request with its time to
+# $BENCH_TMP/provider.requests and $BENCH_TMP/sts.requests (E2E_REQUEST_LOG).
 bench_start_peers() {
-  local peers="$bench_root/tests/peers"
+  local peers="$bench_root/tests/peers" log_provider="" log_sts=""
+  if [ "${BENCH_REQUEST_LOGS:-0}" = 1 ]; then
+    log_provider="$BENCH_TMP/provider.requests"
+    log_sts="$BENCH_TMP/sts.requests"
+  fi
   # Both peers exit when their stdin closes: hold a FIFO open on fd 7.
   mkfifo "$BENCH_TMP/peers.in"
   exec 7<>"$BENCH_TMP/peers.in"
-  (cd "$peers" && exec node provider.mjs 0 <"$BENCH_TMP/peers.in" 7>&- \
+  (cd "$peers" && E2E_REQUEST_LOG="$log_provider" exec node provider.mjs 0 <"$BENCH_TMP/peers.in" 7>&- \
     >"$BENCH_TMP/provider.out" 2>"$BENCH_TMP/provider.err") &
   BENCH_PIDS+=("$!")
   disown "$!"
-  (cd "$peers" && PYTHONUNBUFFERED=1 exec .venv/bin/python moto_sts.py 0 <"$BENCH_TMP/peers.in" 7>&- \
+  (cd "$peers" && E2E_REQUEST_LOG="$log_sts" PYTHONUNBUFFERED=1 exec .venv/bin/python moto_sts.py 0 <"$BENCH_TMP/peers.in" 7>&- \
     >"$BENCH_TMP/moto.out" 2>"$BENCH_TMP/moto.err") &
   BENCH_PIDS+=("$!")
   disown "$!"
