@@ -37,7 +37,7 @@ if ! [[ "$n" =~ ^[0-9]+$ ]] || [ "$n" -lt 1 ] || [ "$n" -gt 1000 ]; then
 fi
 
 bench_init_base
-export E2E_PEER_MAX_SECONDS=3600
+export E2E_PEER_MAX_SECONDS=3600 E2E_UNBOUNDED_STORE=1
 BENCH_REQUEST_LOGS=1 bench_start_peers
 unset DBUS_SESSION_BUS_ADDRESS
 

@@ -65,6 +65,16 @@ def main():
             f"{' (' + detail + ')' if detail else ''} | "
             f"{walls[0]:.2f} / {statistics.median(walls):.2f} / {walls[-1]:.2f}"
         )
+    for name, _, _ in rounds:
+        failed = [m for m in read_lines(os.path.join(tmp, f"{name}.machines")) if m[1] != "0"]
+        if failed:
+            err = os.path.join(tmp, "machines", failed[0][0], f"{name}.err")
+            try:
+                with open(err, encoding="utf-8", errors="replace") as f:
+                    text = " | ".join(line.strip() for line in f if line.strip())
+            except FileNotFoundError:
+                text = "(no stderr)"
+            print(f"{name}: first failure (machine {failed[0][0]}, exit {failed[0][1]}): {text[:600]}")
     paths = collections.Counter(r[2] for r in provider if len(r) >= 4 and int(r[0]) / 1000 >= first)
     print("provider requests during the rounds by path: "
           + ", ".join(f"{p} {c}" for p, c in sorted(paths.items())))

@@ -19,6 +19,8 @@
 // real ones do (see behave() below): refresh_no_id_token, refresh_empty_400,
 // foreign_iss, refresh_other_sub, callback_no_iss, hostile_issuer, hostile_user_code.
 // GET /__e2e/stats answers {"token_requests":N,"refresh_grants":N}.
+// E2E_UNBOUNDED_STORE=1 keeps every grant and token until it expires (oidc-provider's own
+// in-memory store forgets the oldest beyond 1,000 entries, about 150 logins: a fleet bench needs more).
 // E2E_REQUEST_LOG=FILE appends one line per request, `EPOCH_MS METHOD PATH STATUS [GRANT]`
 // (bench/fleet.sh computes request rates from it).
 
@@ -67,6 +69,54 @@ const envInt = (name, fallback) => {
 };
 const debug = process.env.E2E_PROVIDER_DEBUG === '1';
 const REQUEST_LOG = process.env.E2E_REQUEST_LOG || '';
+
+// An unbounded in-memory store for oidc-provider models (see E2E_UNBOUNDED_STORE).
+const unbounded = new Map();
+class UnboundedAdapter {
+  constructor(model) { this.model = model; }
+
+  key(id) { return `${this.model}:${id}`; }
+
+  live(key) {
+    const entry = unbounded.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt && entry.expiresAt <= Date.now()) { unbounded.delete(key); return undefined; }
+    return entry.payload;
+  }
+
+  async upsert(id, payload, expiresIn) {
+    const expiresAt = typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : 0;
+    unbounded.set(this.key(id), { payload, expiresAt });
+  }
+
+  async find(id) { return this.live(this.key(id)); }
+
+  async findByUid(uid) { return this.scan((p) => p.uid === uid); }
+
+  async findByUserCode(userCode) { return this.scan((p) => p.userCode === userCode); }
+
+  scan(match) {
+    for (const key of unbounded.keys()) {
+      if (!key.startsWith(`${this.model}:`)) continue;
+      const payload = this.live(key);
+      if (payload && match(payload)) return payload;
+    }
+    return undefined;
+  }
+
+  async consume(id) {
+    const payload = this.live(this.key(id));
+    if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+  }
+
+  async destroy(id) { unbounded.delete(this.key(id)); }
+
+  async revokeByGrantId(grantId) {
+    for (const [key, entry] of unbounded) {
+      if (entry.payload?.grantId === grantId) unbounded.delete(key);
+    }
+  }
+}
 const log = (...args) => console.error('[provider]', ...args);
 
 const LOOPBACK = ['http://127.0.0.1', 'http://127.0.0.1/'];
@@ -160,6 +210,7 @@ server.listen(port, '127.0.0.1', start);
 function start() {
   const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
   const provider = new Provider(issuer, {
+    ...(process.env.E2E_UNBOUNDED_STORE === '1' ? { adapter: UnboundedAdapter } : {}),
     clients: [
       client({ client_id: 'aws-cli', token_endpoint_auth_method: 'none' }),
       client({ client_id: 'aws-cli-secret', client_secret: 'e2e-secret', token_endpoint_auth_method: 'client_secret_post' }),
