@@ -18,9 +18,6 @@ pub mod loopback;
 pub mod pkce;
 pub mod token;
 
-#[cfg(test)]
-mod fake;
-
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -489,7 +486,7 @@ pub fn token_exchange(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::oidc::fake::{FakeHttp, response};
+    use crate::http::fake::{FakeHttp, response};
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use sha2::{Digest, Sha256};
