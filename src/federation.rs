@@ -632,10 +632,12 @@ fn saml_exchange(
         fx.idp_http,
         &grant.token_endpoint,
         &client_credentials(cfg),
-        subject,
-        subject_type,
-        cfg.token_exchange_audience.as_deref(),
-        SAML2_TOKEN_TYPE,
+        &oidc::ExchangeParams {
+            subject_token: subject,
+            subject_token_type: subject_type,
+            audience: cfg.token_exchange_audience.as_deref(),
+            requested_token_type: SAML2_TOKEN_TYPE,
+        },
     )?;
     Ok(saml::from_token_exchange(&exchanged.access_token)?)
 }

@@ -1185,8 +1185,9 @@ impl Document {
     }
 
     /// 1-based line numbers of the headers of `section` (more than one when
-    /// duplicated).
-    pub fn section_lines(&self, section: &str) -> Vec<usize> {
+    /// duplicated): the proptests' oracle.
+    #[cfg(test)]
+    pub(crate) fn section_lines(&self, section: &str) -> Vec<usize> {
         let want = canonical(section);
         self.spans_all()
             .into_iter()

@@ -315,6 +315,22 @@ pub fn list_managed(paths: &AwsPaths) -> Result<Vec<ManagedProfile>, Error> {
     Ok(managed_in(credentials.as_ref(), config.as_ref()))
 }
 
+/// The profiles an AWS SDK sees in the two files (a missing file reads as
+/// empty; the credentials file wins for a property set in both): for the
+/// completion lister and `exec`'s check of `[default]`.
+pub fn read_profiles(paths: &AwsPaths) -> Result<super::Profiles, Error> {
+    let read = |path: &Path, kind| -> Result<super::Profiles, Error> {
+        Ok(match read_document(path)? {
+            Some(doc) => doc.profiles(kind).map_err(|e| e.with_path(path))?,
+            None => super::Profiles::default(),
+        })
+    };
+    Ok(super::Profiles::merge(
+        read(&paths.config, FileKind::Config)?,
+        read(&paths.credentials, FileKind::Credentials)?,
+    ))
+}
+
 /// [`list_managed`] for documents already read; an unreadable one (see
 /// [`Document::profiles`]) contributes nothing.
 pub fn managed_in(

@@ -91,7 +91,7 @@ fn warn_if_default_competes(ctx: &Ctx) {
     let Ok(paths) = ctx.aws_paths() else {
         return;
     };
-    let Ok(profiles) = super::read_aws_profiles(&paths) else {
+    let Ok(profiles) = aws_cli_oidc::awsfiles::read_profiles(&paths) else {
         return;
     };
     if let Some(key) = plan::competing_default(&profiles) {

@@ -188,25 +188,6 @@ pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
     }
 }
 
-/// The profiles an AWS SDK sees in the two files (a missing file reads as
-/// empty; the credentials file wins for a property set in both). For the
-/// completion lister and `exec`'s check of `[default]`.
-// The library's `awsfiles::profiles::read_profiles` did this until it was
-// removed as unused; it could return there.
-fn read_aws_profiles(paths: &AwsPaths) -> Result<aws_cli_oidc::awsfiles::Profiles> {
-    use aws_cli_oidc::awsfiles::{FileKind, Profiles, read_document};
-    let read = |path: &std::path::Path, kind| -> Result<Profiles> {
-        Ok(match read_document(path)? {
-            Some(doc) => doc.profiles(kind).map_err(|e| e.with_path(path))?,
-            None => Profiles::default(),
-        })
-    };
-    Ok(Profiles::merge(
-        read(&paths.config, FileKind::Config)?,
-        read(&paths.credentials, FileKind::Credentials)?,
-    ))
-}
-
 /// What every command has at hand.
 pub struct Ctx<'a> {
     config_dir: Option<PathBuf>,
