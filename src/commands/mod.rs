@@ -327,6 +327,33 @@ impl Ctx<'_> {
         }
     }
 
+    /// Run `f` with the effects of a login that asks nobody to choose a role
+    /// (`roles` lists them all, `--all-roles` assumes them all): the
+    /// provider's and STS's clients, the login URL opened (or only printed
+    /// with `no_browser`) and notices on stderr.
+    fn with_unattended_effects<T>(
+        &self,
+        cfg: &ProviderConfig,
+        no_browser: bool,
+        f: impl FnOnce(&mut Effects<'_>) -> T,
+    ) -> T {
+        let (idp, sts) = self.http_clients(cfg);
+        let ui = &self.ui;
+        let mut open_url = |url: &str| ui.open_login_url(url, no_browser);
+        let mut choose_role = |_: &[aws_cli_oidc::saml::RolePair]| None;
+        let mut notice = |msg: &str| ui.warn(msg);
+        let mut fx = Effects {
+            idp_http: &idp,
+            sts_http: &sts,
+            sts_env: &self.env.sts,
+            open_url: &mut open_url,
+            choose_role: &mut choose_role,
+            notice: &mut notice,
+            now: time::OffsetDateTime::now_utc(),
+        };
+        f(&mut fx)
+    }
+
     /// Obtain credentials for `target` by the session policy (cache, then
     /// refresh token, then an interactive login, as `want` allows).
     fn obtain(
