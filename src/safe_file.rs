@@ -278,9 +278,15 @@ fn sync_dir(_dir: &Path) -> Result<(), Error> {
 /// it only under the target's lock, when no writer of ours can be using one.
 pub fn sweep_temp_files(target: &Path) {
     let prefix = format!(".{}.tmp", file_name(target));
+    // Exactly our names (the prefix and 6 random alphanumerics), so a
+    // user's `.credentials.tmp.bak` stays.
+    let ours = |name: &str| {
+        name.strip_prefix(&prefix)
+            .is_some_and(|rest| rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+    };
     if let Ok(entries) = fs::read_dir(parent_dir(target)) {
         for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
+            if ours(&e.file_name().to_string_lossy()) {
                 let _ = fs::remove_file(e.path());
             }
         }
@@ -507,9 +513,14 @@ mod tests {
         let target = tmp.path().join("credentials");
         fs::write(tmp.path().join(".credentials.tmpAbC123"), "x").unwrap();
         fs::write(tmp.path().join(".config.tmpAbC123"), "x").unwrap();
+        fs::write(tmp.path().join(".credentials.tmp.bak"), "x").unwrap();
         sweep_temp_files(&target);
         assert!(!tmp.path().join(".credentials.tmpAbC123").exists());
         assert!(tmp.path().join(".config.tmpAbC123").exists());
+        assert!(
+            tmp.path().join(".credentials.tmp.bak").exists(),
+            "the user's file stays"
+        );
     }
 
     #[test]

@@ -176,7 +176,9 @@ pub fn update<T>(
                     mode: m,
                 });
             }
-            m & 0o600
+            // Never wider than 0600 for others, and never unreadable for
+            // the owner (a 0200 file would be written back unreadable).
+            (m & 0o600) | 0o400
         }
         Err(_) => 0o600,
     };

@@ -483,31 +483,28 @@ fn check_mode(path: &Path, warnings: &mut Vec<Warning>) {
 /// Read one AWS file: mode check, botocore check, parse. `None` when missing
 /// or unreadable (then a warning says why).
 fn read_aws_file(path: &Path, kind: FileKind, warnings: &mut Vec<Warning>) -> Option<Document> {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(_) => {
-                warnings.push(warn(
-                    "botocore_refuses",
-                    Some(path),
-                    format!(
-                        "{}: not valid UTF-8; botocore cannot read it",
-                        path.display()
-                    ),
-                ));
+    let text =
+        match aws_cli_oidc::safe_file::read_capped(path, aws_cli_oidc::safe_file::caps::AWS_FILE) {
+            Ok(None) => return None,
+            Ok(Some(bytes)) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => {
+                    warnings.push(warn(
+                        "botocore_refuses",
+                        Some(path),
+                        format!(
+                            "{}: not valid UTF-8; botocore cannot read it",
+                            path.display()
+                        ),
+                    ));
+                    return None;
+                }
+            },
+            Err(e) => {
+                warnings.push(warn("config_error", Some(path), e.to_string()));
                 return None;
             }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-        Err(e) => {
-            warnings.push(warn(
-                "config_error",
-                Some(path),
-                format!("{}: cannot read it: {e}", path.display()),
-            ));
-            return None;
-        }
-    };
+        };
     check_mode(path, warnings);
     for problem in botocore_problems(&text) {
         warnings.push(warn(
