@@ -3,24 +3,32 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::keys::{self, Key, Kind, Mode};
 use crate::config::{MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, SubjectTokenType};
 
 /// Turn a browser login at an OpenID Connect provider into short-lived AWS credentials.
+///
+/// aws-cli-oidc opens the provider's login page in a browser (or shows a
+/// device code where no browser can be used), and turns the result into AWS
+/// credentials: the ID token to STS AssumeRoleWithWebIdentity for `oidc`
+/// providers, or an RFC 8693 token exchange to a SAML assertion and
+/// AssumeRoleWithSAML for `saml2` providers. Refresh tokens are kept in the
+/// OS keyring (or 0600 files), so later calls renew silently.
+///
+/// Providers are configured in config.yaml with `setup`; the Go
+/// aws-cli-oidc's files work unchanged. The credentials go to stdout
+/// (`get-cred`), into ~/.aws/credentials (`login`, renewed by `refresh`), or
+/// are fetched by the AWS CLI and SDKs themselves through a
+/// credential_process profile (`install-profile`).
 #[derive(Debug, Parser)]
 #[command(
     name = "aws-cli-oidc",
     version,
-    about,
     propagate_version = true,
     max_term_width = 100,
-    after_help = exit_status(
-        "success",
-        FAILED,
-        &[(exit::NEEDS_LOGIN, "refresh: a profile needs an interactive login")],
-    )
+    after_help = exit_help("")
 )]
 pub struct Cli {
     /// Directory holding config.yaml [default: $AWS_CLI_OIDC_CONFIG, else ~/.aws-cli-oidc]
@@ -46,69 +54,243 @@ pub mod exit {
     pub const NEEDS_LOGIN: u8 = 3;
 }
 
-/// The "Exit status" paragraph of a command's `--help` (and man page):
-/// 0 with `success`, 1 with `failure`, 2 always, then `more`.
-fn exit_status(success: &str, failure: &str, more: &[(u8, &str)]) -> String {
-    let mut s = format!(
-        "Exit status:\n  0  {success}\n  {}  {failure}\n  {}  usage error: a bad, missing or conflicting argument",
-        exit::FAILURE,
-        exit::USAGE
-    );
-    for (code, what) in more {
+/// The exit codes of `command` ("" for the program itself), for its
+/// `--help` and its man page. 2, a usage error, is in every list.
+pub fn exit_codes(command: &str) -> Vec<(u8, &'static str)> {
+    const FAILED: &str = "failure; the message says what failed and what to run next";
+    let (ok, failed) = match command {
+        "get-cred" => ("the credentials were printed on stdout", FAILED),
+        "login" => ("the profile was written", FAILED),
+        "install-profile" => ("the profile was written (or shown with --dry-run)", FAILED),
+        "uninstall-profile" => (
+            "the profile was removed, was not there, or was shown with --dry-run",
+            FAILED,
+        ),
+        "refresh" => (
+            "every profile is fresh or was renewed",
+            "failure: a profile login did not write, or a file that could not be written",
+        ),
+        "setup" => ("the provider was written", FAILED),
+        "clear-secret" => (
+            "the entries were removed (or there were none)",
+            "failure, or no provider of that name and nothing cached for it",
+        ),
+        "status" => (
+            "the report was shown",
+            "config.yaml or an AWS file could not be read (shown first)",
+        ),
+        "completion" => ("the script was printed", FAILED),
+        "exec" => (
+            "the command exited 0; once it runs, its own exit status is ours (128+N when signal N ended it)",
+            "failure before the command ran (login, STS, a command that cannot be started)",
+        ),
+        "console" => (
+            "the console was opened (or the URL printed with --print)",
+            FAILED,
+        ),
+        "roles" => ("the roles were listed", FAILED),
+        _ => ("success", FAILED),
+    };
+    let mut codes = vec![
+        (0, ok),
+        (exit::FAILURE, failed),
+        (
+            exit::USAGE,
+            "usage error: a bad, missing or conflicting argument",
+        ),
+    ];
+    match command {
+        "refresh" => codes.push((
+            exit::NEEDS_LOGIN,
+            "a profile needs an interactive login; stderr lists the commands to run",
+        )),
+        "" => codes.push((
+            exit::NEEDS_LOGIN,
+            "refresh: a profile needs an interactive login",
+        )),
+        _ => {}
+    }
+    codes
+}
+
+/// The "Exit status" paragraph of `command`'s `--help`.
+fn exit_help(command: &str) -> String {
+    let mut s = String::from("Exit status:");
+    for (code, what) in exit_codes(command) {
         s.push_str(&format!("\n  {code}  {what}"));
     }
     s
 }
 
-const FAILED: &str = "failure; the message says what failed and what to run next";
-
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Log in and print AWS credentials (exports, or credential_process JSON with -j)
-    #[command(after_help = exit_status("credentials printed on stdout", FAILED, &[]))]
+    ///
+    /// Logs in at the provider and prints the credentials on stdout: export
+    /// lines for a shell (or fish, PowerShell, cmd, dotenv with --format), or
+    /// the one-line credential_process JSON with -j. Messages, the login URL
+    /// and prompts go to stderr only. With -s the credentials are cached in
+    /// the secret store and renewed silently with the stored refresh token,
+    /// which is what a credential_process profile uses.
+    #[command(after_help = exit_help("get-cred"))]
     GetCred(GetCredArgs),
     /// Log in and write the credentials into a profile of ~/.aws/credentials
-    #[command(after_help = exit_status("the profile was written", FAILED, &[]))]
+    ///
+    /// Writes [NAME] of the credentials file under a lock and with an atomic
+    /// replace, keeping every other line of the file as it was. The provider,
+    /// role and expiry are recorded beside the keys so that `refresh` can
+    /// renew the profile later without a browser. A section holding keys
+    /// aws-cli-oidc did not write is refused unless --force.
+    #[command(after_help = exit_help("login"))]
     Login(LoginArgs),
     /// Write a credential_process profile into ~/.aws/config so SDKs call this tool
-    #[command(after_help = exit_status("the profile was written (or shown with --dry-run)", FAILED, &[]))]
+    ///
+    /// Writes `credential_process = /abs/path/aws-cli-oidc get-cred … -j -s`
+    /// into [profile NAME]. The AWS CLI and SDKs then run it when they need
+    /// credentials; it answers from the cache and renews silently, and opens
+    /// a browser only when the refresh token no longer works.
+    #[command(after_help = exit_help("install-profile"))]
     InstallProfile(InstallProfileArgs),
     /// Remove a profile that install-profile wrote
-    #[command(after_help = exit_status("the profile was removed (or shown with --dry-run)", FAILED, &[]))]
+    ///
+    /// Removes the credential_process stanza of [profile NAME] from the
+    /// config file, and only one that aws-cli-oidc wrote.
+    #[command(after_help = exit_help("uninstall-profile"))]
     UninstallProfile(UninstallProfileArgs),
     /// Renew the credentials-file profiles written by login, with stored refresh tokens; never opens a browser
-    #[command(after_help = exit_status(
-        "every profile is fresh or was renewed",
-        "failure (for example a file could not be written)",
-        &[(exit::NEEDS_LOGIN, "a profile needs an interactive login; stderr lists the commands to run")],
-    ))]
+    ///
+    /// For every profile that `login` wrote (or those named with --profile)
+    /// that expires within --within minutes, trades the stored refresh token
+    /// for new credentials and rewrites the profile. It never prompts, so it
+    /// can run from cron or a systemd timer; a profile whose refresh token no
+    /// longer works is listed with the login command to run (exit status 3).
+    #[command(after_help = exit_help("refresh"))]
     Refresh(RefreshArgs),
     /// Configure a provider in config.yaml (a wizard on a terminal, or flags for scripts)
     #[command(
         long_about = setup_long_about(),
-        after_help = exit_status("the provider was written", FAILED, &[])
+        after_help = exit_help("setup")
     )]
     Setup(Box<SetupArgs>),
     /// Remove cached credentials and refresh tokens from the secret stores
-    #[command(after_help = exit_status("the entries were removed (or there were none)", "failure, or no provider of that name", &[]))]
+    ///
+    /// Removes the entries of one provider (-p) or all of them, from both the
+    /// OS keyring and the file store. The next get-cred or login of that
+    /// provider opens the browser again.
+    #[command(after_help = exit_help("clear-secret"))]
     ClearSecret(ClearSecretArgs),
     /// Show providers, managed profiles, cached entries and problems with the AWS files
-    #[command(after_help = exit_status(
-        "the report was shown",
-        "config.yaml or an AWS file could not be read (shown first)",
-        &[],
-    ))]
+    ///
+    /// Reads config.yaml, the AWS files and the secret stores, and shows what
+    /// aws-cli-oidc manages and when it expires. Problems that keep a file
+    /// from being read come first; warnings (file modes, sections botocore
+    /// refuses, static keys that shadow a credential_process) come last.
+    /// --json gives the same as one JSON document.
+    #[command(after_help = exit_help("status"))]
     Status(StatusArgs),
+    /// Run a command with the role's credentials, served to it fresh for as long as it runs
+    #[command(after_help = exit_help("exec"))]
+    Exec(ExecArgs),
+    /// Open the AWS console signed in as the role (or print the sign-in URL)
+    #[command(after_help = exit_help("console"))]
+    Console(ConsoleArgs),
+    /// List the roles a provider offers (SAML: from the assertion; OIDC: the configured ones)
+    #[command(after_help = exit_help("roles"))]
+    Roles(RolesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
-    #[command(after_help = exit_status("the script was printed", FAILED, &[]))]
+    ///
+    /// Prints the script on stdout; save it where the shell loads
+    /// completions from.
+    #[command(after_help = exit_help("completion"))]
     Completion(CompletionArgs),
+}
+
+/// Arguments of `roles`.
+#[derive(Debug, Args)]
+pub struct RolesArgs {
+    /// Provider name, a top-level key of config.yaml
+    #[arg(short = 'p', long = "provider", value_name = "PROVIDER")]
+    pub provider: Option<String>,
+
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+
+    /// Do not launch a browser; only print the login URL on stderr
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+/// Arguments of `console`.
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// Provider and role
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    /// Region of the console page [default: aws_region of the provider, else AWS_REGION]
+    #[arg(long, value_name = "REGION", value_parser = region)]
+    pub region: Option<String>,
+
+    /// The console page to land on, an https:// URL [default: the console home]
+    #[arg(long, value_name = "URL")]
+    pub destination: Option<String>,
+
+    /// Print the sign-in URL on stdout instead of opening a browser (it grants console access: keep it private)
+    #[arg(long)]
+    pub print: bool,
+
+    /// Do not launch a browser for the login; only print the login URL on stderr
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Log in with the device authorization grant (RFC 8628), for machines without a browser
+    #[arg(long)]
+    pub device: bool,
+}
+
+/// Arguments of `exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Provider and role
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    /// AWS_REGION and AWS_DEFAULT_REGION for the command [default: aws_region of the provider]
+    #[arg(long, value_name = "REGION", value_parser = region)]
+    pub region: Option<String>,
+
+    /// Put static keys in the environment instead of serving renewable ones; on Unix, replace this process with the command
+    #[arg(long)]
+    pub no_server: bool,
+
+    /// Do not launch a browser; only print the login URL on stderr
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Log in with the device authorization grant (RFC 8628), for machines without a browser
+    #[arg(long)]
+    pub device: bool,
+
+    /// The command and its arguments, after `--` [default: $SHELL]
+    #[arg(
+        value_name = "CMD",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 /// `setup --help` and its man page: what it does, then every provider key.
 fn setup_long_about() -> String {
     format!(
-        "Configure a provider in config.yaml: a wizard on a terminal, or one flag per key for scripts.\n\n{}",
+        "Configure a provider in config.yaml: a wizard on a terminal, or one flag per key for scripts.\n\n\
+         On a terminal, setup asks for each value, offering the current ones, and checks the \
+         metadata URL (an issuer URL is completed with /.well-known/openid-configuration). \
+         Without a terminal, or with --non-interactive, the values come from the flags alone. \
+         Other providers and keys this version does not know are kept; the file is written \
+         atomically with mode 0600.\n\n{}",
         keys::reference()
     )
 }
@@ -350,6 +532,30 @@ pub struct CompletionArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `aws-cli-oidc __complete KIND`: the names the completion scripts offer,
+/// one per line. Parsed on its own, before [`Cli`], so it never shows up in
+/// help, man pages or the generated scripts.
+#[derive(Debug, Parser)]
+#[command(name = "aws-cli-oidc __complete")]
+pub struct CompleteCli {
+    /// What to list
+    #[arg(value_enum)]
+    pub kind: CompleteKind,
+
+    /// Directory holding config.yaml, as given on the command line being completed
+    #[arg(long, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+}
+
+/// What `__complete` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompleteKind {
+    /// Provider names of config.yaml
+    Providers,
+    /// Profile names of the AWS config and credentials files
+    Profiles,
+}
+
 /// Which provider and role to log in to; shared by get-cred, login and install-profile.
 #[derive(Debug, Args, Clone)]
 pub struct TargetArgs {
@@ -445,7 +651,7 @@ pub struct LoginArgs {
     #[arg(long, requires = "profile_template", conflicts_with = "role")]
     pub all_roles: bool,
 
-    /// Profile name pattern for --all-roles: {account}, {role} and {provider}
+    /// Profile name pattern for --all-roles: {account}, {alias} (account_aliases, else the account), {role} and {provider}
     #[arg(long, value_name = "TEMPLATE")]
     pub profile_template: Option<String>,
 }

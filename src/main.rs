@@ -11,6 +11,16 @@ use aws_cli_oidc::cli::exit;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    let env = commands::Env::from_process();
+    let mut args = std::env::args_os();
+    if args
+        .nth(1)
+        .is_some_and(|a| a == aws_cli_oidc::completion::HIDDEN_COMMAND)
+    {
+        // The completion scripts' name lister: quiet and never failing.
+        let cli = aws_cli_oidc::cli::CompleteCli::parse_from(std::env::args_os().skip(1));
+        return commands::completion::candidates(cli, &env);
+    }
     let cli = match aws_cli_oidc::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) if !err.use_stderr() => err.exit(),
@@ -23,7 +33,6 @@ fn main() -> ExitCode {
         }
     };
     commands::logging::init(cli.verbose);
-    let env = commands::Env::from_process();
     match commands::run(cli, &env) {
         Ok(code) => code,
         Err(err) => {

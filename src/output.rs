@@ -109,6 +109,20 @@ fn render_json(creds: &Credentials, expiration: &str) -> String {
     )
 }
 
+/// The container-credentials answer (`AWS_CONTAINER_CREDENTIALS_FULL_URI`),
+/// as ECS and EKS serve it: `AccessKeyId`, `SecretAccessKey`, `Token`,
+/// `Expiration`. One line, no trailing newline.
+pub fn render_container_json(creds: &Credentials) -> String {
+    let s = |v: &str| serde_json::Value::String(v.to_string()).to_string();
+    format!(
+        "{{\"AccessKeyId\":{},\"SecretAccessKey\":{},\"Token\":{},\"Expiration\":{}}}",
+        s(creds.access_key_id.expose()),
+        s(creds.secret_access_key.expose()),
+        s(creds.session_token.expose()),
+        s(&rfc3339_utc(creds.expiration))
+    )
+}
+
 /// True for values every format can leave bare, as the Go tool did: the
 /// base64 and key alphabets, region names and RFC 3339 times.
 fn is_safe(value: &str) -> bool {
@@ -316,16 +330,19 @@ mod tests {
         assert_eq!(pairs, want, "{text}");
     }
 
+    /// Every format but the credential_process JSON.
+    const SHELLS: [Format; 5] = [
+        Format::Sh,
+        Format::Fish,
+        Format::PowerShell,
+        Format::Cmd,
+        Format::Dotenv,
+    ];
+
     #[test]
     fn a_region_adds_two_lines_to_every_shell_format_and_none_to_json() {
         let c = creds("x");
-        for f in [
-            Format::Sh,
-            Format::Fish,
-            Format::PowerShell,
-            Format::Cmd,
-            Format::Dotenv,
-        ] {
+        for f in SHELLS {
             let out = render_with_region(&c, Some("us-gov-west-1"), f);
             assert_eq!(out.lines().count(), 6, "{f:?}");
             assert!(
@@ -346,13 +363,7 @@ mod tests {
 
     #[test]
     fn every_shell_format_has_four_lines() {
-        for f in [
-            Format::Sh,
-            Format::Fish,
-            Format::PowerShell,
-            Format::Cmd,
-            Format::Dotenv,
-        ] {
+        for f in SHELLS {
             let out = render(&creds("x"), f);
             assert_eq!(out.lines().count(), 4, "{f:?}");
             assert!(out.ends_with('\n'), "{f:?}");
@@ -366,6 +377,16 @@ mod tests {
             out,
             "{\"Version\":1,\"AccessKeyId\":\"ASIAEXAMPLE\",\"SecretAccessKey\":\"ab/c+d=\",\
              \"SessionToken\":\"FwoG+ZX/IvYXdz==\",\"Expiration\":\"2026-11-27T22:15:42Z\"}\n"
+        );
+    }
+
+    #[test]
+    fn container_json_has_the_four_keys_sdks_read() {
+        let out = render_container_json(&creds("ab/c+d="));
+        assert_eq!(
+            out,
+            "{\"AccessKeyId\":\"ASIAEXAMPLE\",\"SecretAccessKey\":\"ab/c+d=\",\
+             \"Token\":\"FwoG+ZX/IvYXdz==\",\"Expiration\":\"2026-11-27T22:15:42Z\"}"
         );
     }
 

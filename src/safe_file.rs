@@ -47,15 +47,15 @@ pub mod caps {
 /// What went wrong with a file. Every message names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// An operating-system call failed.
-    #[error("cannot {action} {}", path.display())]
+    /// An operating-system call failed. The OS's words are part of the
+    /// message (not a separate cause), so a one-line notice keeps them.
+    #[error("cannot {action} {}: {source}", path.display())]
     Io {
         /// What was being done, e.g. "read", "write", "lock".
         action: &'static str,
         /// The file or directory.
         path: PathBuf,
         /// The cause.
-        #[source]
         source: std::io::Error,
     },
     /// Not a regular file (a FIFO, a device, a directory, a socket).

@@ -197,8 +197,7 @@ pub fn obtain(
 }
 
 /// Silent renewal. `Ok(None)` means "no usable refresh token; log in" (or,
-/// when no login is allowed, [`Error::NeedsLogin`]); the reason has been
-/// given in one notice.
+/// for `refresh`, "a login is needed"); each reason is one notice.
 fn renew(
     plan: &Plan<'_>,
     store: &dyn SecretStore,
@@ -206,17 +205,48 @@ fn renew(
     fx: &mut Effects<'_>,
 ) -> Result<Option<Outcome>, Error> {
     let cfg = plan.cfg;
-    let next = if plan.allow_login {
+    let Some(refreshed) = refresh_stored(cfg, store, plan.allow_login, fx) else {
+        return Ok(None);
+    };
+    if let Some(why) = refreshed.unusable_for(cfg) {
+        (fx.notice)(&format!("{why}; {}", next_step(plan.allow_login)));
+        return Ok(None);
+    }
+    Ok(Some(federation::federate(
+        cfg,
+        plan.req,
+        duration,
+        &refreshed.grant,
+        fx,
+    )?))
+}
+
+/// What happens after a renewal that cannot be used.
+fn next_step(allow_login: bool) -> &'static str {
+    if allow_login {
         "logging in again"
     } else {
         "a new login is needed"
-    };
+    }
+}
+
+/// Redeem the stored refresh token if it is bound to this provider's
+/// current settings, storing a rotated one at once (the old one is spent).
+/// `None` means "no usable refresh token; log in", after a notice saying
+/// why. The caller holds the provider's lock.
+fn refresh_stored(
+    cfg: &ProviderConfig,
+    store: &dyn SecretStore,
+    allow_login: bool,
+    fx: &mut Effects<'_>,
+) -> Option<federation::Refreshed> {
+    let next = next_step(allow_login);
     let entry = match cache::get_refresh_token(store, &cfg.name) {
         Ok(Some(entry)) => entry,
-        Ok(None) => return Ok(None),
+        Ok(None) => return None,
         Err(e) => {
             (fx.notice)(&format!("could not read the stored refresh token: {e}"));
-            return Ok(None);
+            return None;
         }
     };
     if let Some(why) = binding_mismatch(cfg, &entry, fx) {
@@ -224,7 +254,7 @@ fn renew(
             "the stored refresh token for provider {:?} {why}; {next}",
             cfg.name
         ));
-        return Ok(None);
+        return None;
     }
     let refreshed = match federation::refresh_grant(
         cfg,
@@ -241,11 +271,11 @@ fn renew(
                 "the stored refresh token for provider {:?} was rejected ({e}); {next}",
                 cfg.name
             ));
-            return Ok(None);
+            return None;
         }
         Err(e) => {
             (fx.notice)(&format!("silent renewal failed: {e}"));
-            return Ok(None);
+            return None;
         }
     };
     let grant = &refreshed.grant;
@@ -260,7 +290,7 @@ fn renew(
             crate::text::sanitize(now),
             crate::text::sanitize(login)
         ));
-        return Ok(None);
+        return None;
     }
     // A rotated token replaces the old one before anything else can fail:
     // the old one is already spent.
@@ -276,13 +306,55 @@ fn renew(
             (fx.notice)(&format!("could not store the rotated refresh token: {e}"));
         }
     }
-    if let Some(why) = refreshed.unusable_for(cfg) {
-        (fx.notice)(&format!("{why}; {next}"));
-        return Ok(None);
+    Some(refreshed)
+}
+
+/// A grant for `plan`'s provider without federating it (for `roles`: the
+/// SAML assertion's role list): a silent refresh when the stored token
+/// allows it, else `login`, under the provider's lock. A new refresh token
+/// is stored.
+pub fn obtain_grant(
+    plan: &Plan<'_>,
+    fx: &mut Effects<'_>,
+    login: &mut dyn FnMut(&mut Effects<'_>) -> Result<federation::Grant, federation::Error>,
+) -> Result<(federation::Grant, Source), Error> {
+    let cfg = plan.cfg;
+    let lock = ProviderLock::take(cfg, plan.locks_dir, plan.on_wait)?;
+    if plan.allow_refresh
+        && let Some(store) = plan.store
+        && let Some(refreshed) = refresh_stored(cfg, store, plan.allow_login, fx)
+    {
+        match refreshed.unusable_for(cfg) {
+            None => return Ok((refreshed.grant, Source::Refresh)),
+            Some(why) => (fx.notice)(&format!("{why}; {}", next_step(plan.allow_login))),
+        }
     }
-    Ok(Some(federation::federate(
-        cfg, plan.req, duration, grant, fx,
-    )?))
+    lock.check_other_failure()?;
+    if !plan.allow_login {
+        return Err(Error::NeedsLogin {
+            provider: cfg.name.clone(),
+            hint: plan.login_hint.clone(),
+        });
+    }
+    let grant = match login(fx) {
+        Ok(grant) => grant,
+        Err(e) => {
+            lock.record_failure(&e.to_string());
+            return Err(e.into());
+        }
+    };
+    lock.record_success();
+    if let (Some(store), Some(token)) = (plan.store, &grant.tokens.refresh_token) {
+        let issued = Issued {
+            issuer: &grant.issuer,
+            token_endpoint: &grant.token_endpoint,
+            subject: grant.claims.as_ref().map(|c| c.sub.as_str()),
+        };
+        if let Err(e) = store_refresh_token(store, cfg, token, &issued, fx.now) {
+            (fx.notice)(&format!("could not store the refresh token: {e}"));
+        }
+    }
+    Ok((grant, Source::Login))
 }
 
 /// Why the stored refresh token may not be used with the provider's current

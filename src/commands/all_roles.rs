@@ -2,7 +2,8 @@
 //! then one `AssumeRoleWithSAML` per role the assertion offers, each written
 //! as its own profile, all in one locked write of the credentials file.
 //!
-//! The template's placeholders are `{account}`, `{role}` (the role's name,
+//! The template's placeholders are `{account}`, `{alias}` (the account's
+//! name from `account_aliases`, else its id), `{role}` (the role's name,
 //! without its path) and `{provider}`. A role that STS refuses, or whose
 //! profile cannot be written, is reported on stderr and the others are
 //! still written; the exit code is then 1, so a script notices.
@@ -16,7 +17,7 @@ use aws_cli_oidc::awsfiles::document::check_profile_name;
 use aws_cli_oidc::awsfiles::profiles::{LoginWrite, format_expiry, write_login_credentials_many};
 use aws_cli_oidc::cache;
 use aws_cli_oidc::config::FederationType;
-use aws_cli_oidc::federation::{self, Effects};
+use aws_cli_oidc::federation;
 use aws_cli_oidc::session;
 use aws_cli_oidc::sts::arn::RoleArn;
 
@@ -24,16 +25,19 @@ use super::{Ctx, UsageError};
 use aws_cli_oidc::cli::LoginArgs;
 
 /// The placeholders a profile template may use.
-const PLACEHOLDERS: [&str; 3] = ["account", "role", "provider"];
+const PLACEHOLDERS: [&str; 4] = ["account", "alias", "role", "provider"];
 
-/// Fill `{account}`, `{role}` and `{provider}` into `template`. Any other
-/// `{name}`, or a brace without its partner, is an error naming it.
-pub fn render_template(
-    template: &str,
-    account: &str,
-    role: &str,
-    provider: &str,
-) -> Result<String, String> {
+/// What the placeholders stand for.
+pub struct Fill<'a> {
+    account: &'a str,
+    alias: &'a str,
+    role: &'a str,
+    provider: &'a str,
+}
+
+/// Fill `{account}`, `{alias}`, `{role}` and `{provider}` into `template`.
+/// Any other `{name}`, or a brace without its partner, is an error naming it.
+pub fn render_template(template: &str, fill: &Fill<'_>) -> Result<String, String> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find(['{', '}']) {
@@ -51,9 +55,10 @@ pub fn render_template(
         };
         let name = &after[1..close];
         out.push_str(match name {
-            "account" => account,
-            "role" => role,
-            "provider" => provider,
+            "account" => fill.account,
+            "alias" => fill.alias,
+            "role" => fill.role,
+            "provider" => fill.provider,
             other => {
                 return Err(format!(
                     "profile template {template:?} uses {{{other}}}; the placeholders are {}",
@@ -72,9 +77,20 @@ pub fn render_template(
 }
 
 /// The profile name for one role ARN.
-fn profile_for(template: &str, role_arn: &str, provider: &str) -> Result<String, String> {
+fn profile_for(
+    template: &str,
+    role_arn: &str,
+    provider: &str,
+    aliases: &BTreeMap<String, String>,
+) -> Result<String, String> {
     let arn = RoleArn::parse(role_arn).map_err(|e| e.to_string())?;
-    let name = render_template(template, arn.account(), arn.name(), provider)?;
+    let fill = Fill {
+        account: arn.account(),
+        alias: aws_cli_oidc::roles::alias_or_account(aliases, arn.account()),
+        role: arn.name(),
+        provider,
+    };
+    let name = render_template(template, &fill)?;
     check_profile_name(&name).map_err(|e| format!("{e} (from --profile-template {template:?})"))?;
     Ok(name)
 }
@@ -99,6 +115,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
         template,
         "arn:aws:iam::123456789012:role/example",
         &cfg.name,
+        &cfg.account_aliases,
     )
     .map_err(UsageError)?;
     if cfg.federation_type != FederationType::Saml2 {
@@ -112,34 +129,21 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
     let opened = ctx.secret_store(&cfg, false)?;
     let config_dir = ctx.config_dir()?;
 
-    let (idp, sts) = ctx.http_clients(&cfg);
     let req = federation::Request {
         role_arn: None,
         duration: args.target.max_duration,
     };
     let ui = &ctx.ui;
-    let no_browser = args.no_browser;
-    let mut open_url = |url: &str| ui.open_login_url(url, no_browser);
-    // Every role is assumed, so nobody is asked to choose.
-    let mut choose_role = |_: &[aws_cli_oidc::saml::RolePair]| None;
-    let mut notice = |msg: &str| ui.warn(msg);
-    let mut fx = Effects {
-        idp_http: &idp,
-        sts_http: &sts,
-        sts_env: &ctx.env.sts,
-        open_url: &mut open_url,
-        choose_role: &mut choose_role,
-        notice: &mut notice,
-        now: time::OffsetDateTime::now_utc(),
-    };
-
     // The same per-provider lock, with the same failure marker, as every
     // other login and renewal: the provider may rotate the refresh token we
-    // are about to store.
+    // are about to store. Every role is assumed, so nobody is asked to choose.
     let on_wait = |left| super::warn_other_login(ui, &cfg.name, left);
     let lock = session::ProviderLock::take(&cfg, &cache::locks_dir(&config_dir), &on_wait)?;
     lock.check_other_failure()?;
-    let all = match federation::login_all_roles(&cfg, &req, &mut fx) {
+    let (all, now) = ctx.with_unattended_effects(&cfg, args.no_browser, |fx| {
+        (federation::login_all_roles(&cfg, &req, fx), fx.now)
+    });
+    let all = match all {
         Ok(all) => all,
         Err(e) => {
             lock.record_failure(&e.to_string());
@@ -158,7 +162,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
                 token_endpoint: &all.token_endpoint,
                 subject: None,
             },
-            fx.now,
+            now,
         )
     {
         ui.warn(&format!("could not store the refresh token: {e}"));
@@ -181,7 +185,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
                 continue;
             }
         };
-        let profile = match profile_for(template, arn, &cfg.name) {
+        let profile = match profile_for(template, arn, &cfg.name, &cfg.account_aliases) {
             Ok(p) => p,
             Err(e) => {
                 ui.warn(&format!("role {arn}: not written: {e}"));
@@ -258,35 +262,38 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
 mod tests {
     use super::*;
 
+    fn fill(role: &str) -> Fill<'_> {
+        Fill {
+            account: "123456789012",
+            alias: "prod",
+            role,
+            provider: "corp",
+        }
+    }
+
     #[test]
-    fn template_fills_account_role_and_provider() {
+    fn template_fills_account_alias_role_and_provider() {
         assert_eq!(
-            render_template(
-                "{account}-{role}@{provider}",
-                "123456789012",
-                "admin",
-                "corp"
-            )
-            .unwrap(),
-            "123456789012-admin@corp"
+            render_template("{account}-{role}@{provider}/{alias}", &fill("admin")).unwrap(),
+            "123456789012-admin@corp/prod"
         );
-        assert_eq!(render_template("static", "1", "r", "p").unwrap(), "static");
+        assert_eq!(render_template("static", &fill("r")).unwrap(), "static");
     }
 
     #[test]
     fn template_refuses_unknown_placeholders_and_stray_braces() {
-        let err = render_template("{acount}-{role}", "1", "r", "p").unwrap_err();
+        let err = render_template("{acount}-{role}", &fill("r")).unwrap_err();
         assert!(
-            err.contains("{acount}") && err.contains("{account}, {role}, {provider}"),
+            err.contains("{acount}") && err.contains("{account}, {alias}, {role}, {provider}"),
             "{err}"
         );
         assert!(
-            render_template("{role", "1", "r", "p")
+            render_template("{role", &fill("r"))
                 .unwrap_err()
                 .contains("without a '}'")
         );
         assert!(
-            render_template("role}", "1", "r", "p")
+            render_template("role}", &fill("r"))
                 .unwrap_err()
                 .contains("without a '{'")
         );
@@ -298,13 +305,30 @@ mod tests {
             profile_for(
                 "{account}-{role}",
                 "arn:aws:iam::123456789012:role/team/a/dev",
-                "corp"
+                "corp",
+                &BTreeMap::new()
             )
             .unwrap(),
             "123456789012-dev"
         );
-        let err =
-            profile_for("{role} x", "arn:aws:iam::123456789012:role/dev", "corp").unwrap_err();
+        let aliases = BTreeMap::from([("123456789012".to_string(), "prod".to_string())]);
+        assert_eq!(
+            profile_for(
+                "{alias}-{role}",
+                "arn:aws:iam::123456789012:role/dev",
+                "corp",
+                &aliases
+            )
+            .unwrap(),
+            "prod-dev"
+        );
+        let err = profile_for(
+            "{role} x",
+            "arn:aws:iam::123456789012:role/dev",
+            "corp",
+            &BTreeMap::new(),
+        )
+        .unwrap_err();
         assert!(
             err.contains("invalid profile name") && err.contains("--profile-template"),
             "{err}"

@@ -4,6 +4,9 @@
 
 mod all_roles;
 mod clear_secret;
+pub mod completion;
+mod console;
+mod exec;
 mod get_cred;
 mod hints;
 mod install_profile;
@@ -11,6 +14,7 @@ mod lazy_client;
 pub mod logging;
 mod login;
 mod refresh;
+mod roles;
 mod setup;
 mod spinner;
 mod status;
@@ -65,6 +69,21 @@ pub struct Want {
     pub login_hint: String,
 }
 
+impl Want {
+    /// For a command a person runs at a terminal (`exec`, `console`): the
+    /// cache, then the refresh token, then a login; no store is fine.
+    fn at_terminal() -> Want {
+        Want {
+            use_cache: true,
+            allow_refresh: true,
+            allow_login: true,
+            login_needs_browser_or_terminal: false,
+            store_required: false,
+            login_hint: String::new(),
+        }
+    }
+}
+
 /// A snapshot of the environment variables we read, taken once.
 #[derive(Debug, Clone, Default)]
 pub struct Env {
@@ -80,6 +99,12 @@ pub struct Env {
     pub sts: EndpointEnv,
     /// What decides whether a browser can be used here.
     pub browser: BrowserEnv,
+    /// `AWS_CLI_OIDC_EXEC`: set inside `exec`.
+    pub exec_marker: Option<String>,
+    /// `SHELL` (on Windows, else `COMSPEC`): what `exec` runs without a command.
+    pub shell: Option<PathBuf>,
+    /// `AWS_CLI_OIDC_FEDERATION_ENDPOINT`: where `console` asks for a sign-in token.
+    pub federation_endpoint: Option<String>,
 }
 
 /// How the person logs in.
@@ -115,6 +140,11 @@ impl Env {
                     || std::path::Path::new("/.dockerenv").exists()
                     || std::path::Path::new("/run/.containerenv").exists(),
             },
+            exec_marker: var(aws_cli_oidc::exec::MARKER),
+            shell: var("SHELL")
+                .or_else(|| var("COMSPEC").filter(|_| cfg!(windows)))
+                .map(PathBuf::from),
+            federation_endpoint: var(aws_cli_oidc::console::ENDPOINT_VAR),
             sts: EndpointEnv {
                 endpoint_url_sts: var("AWS_ENDPOINT_URL_STS"),
                 endpoint_url: var("AWS_ENDPOINT_URL"),
@@ -151,11 +181,10 @@ pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
         Command::Setup(args) => setup::run(&ctx, *args),
         Command::ClearSecret(args) => clear_secret::run(&ctx, args),
         Command::Status(args) => status::run(&ctx, args),
-        Command::Completion(args) => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut cmd, "aws-cli-oidc", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Exec(args) => exec::run(&ctx, args),
+        Command::Console(args) => console::run(&ctx, args),
+        Command::Roles(args) => roles::run(&ctx, args),
+        Command::Completion(args) => completion::script(args),
     }
 }
 
@@ -298,6 +327,33 @@ impl Ctx<'_> {
         }
     }
 
+    /// Run `f` with the effects of a login that asks nobody to choose a role
+    /// (`roles` lists them all, `--all-roles` assumes them all): the
+    /// provider's and STS's clients, the login URL opened (or only printed
+    /// with `no_browser`) and notices on stderr.
+    fn with_unattended_effects<T>(
+        &self,
+        cfg: &ProviderConfig,
+        no_browser: bool,
+        f: impl FnOnce(&mut Effects<'_>) -> T,
+    ) -> T {
+        let (idp, sts) = self.http_clients(cfg);
+        let ui = &self.ui;
+        let mut open_url = |url: &str| ui.open_login_url(url, no_browser);
+        let mut choose_role = |_: &[aws_cli_oidc::saml::RolePair]| None;
+        let mut notice = |msg: &str| ui.warn(msg);
+        let mut fx = Effects {
+            idp_http: &idp,
+            sts_http: &sts,
+            sts_env: &self.env.sts,
+            open_url: &mut open_url,
+            choose_role: &mut choose_role,
+            notice: &mut notice,
+            now: time::OffsetDateTime::now_utc(),
+        };
+        f(&mut fx)
+    }
+
     /// Obtain credentials for `target` by the session policy (cache, then
     /// refresh token, then an interactive login, as `want` allows).
     fn obtain(
@@ -350,7 +406,9 @@ impl Ctx<'_> {
         };
         let mut choose_role = |roles: &[aws_cli_oidc::saml::RolePair]| {
             stop_spinner();
-            ui.choose_role(roles)
+            let rows = aws_cli_oidc::roles::saml_rows(roles, cfg);
+            let labels: Vec<String> = rows.iter().map(aws_cli_oidc::roles::label).collect();
+            ui.choose_role(&labels)
         };
         let mut notice = |msg: &str| {
             stop_spinner();

@@ -43,6 +43,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode> {
     let inputs = Inputs {
         config_dir: ctx.config_dir()?,
         paths: ctx.aws_paths()?,
+        now: OffsetDateTime::now_utc(),
     };
     let mut probe = |dir: &Path| -> Result<Box<dyn SecretStore>, String> {
         cache::open_store(StoreChoice::Keyring, dir, KEYRING_PROBE_TIMEOUT)
@@ -89,6 +90,8 @@ pub struct Inputs {
     pub config_dir: PathBuf,
     /// The AWS config and credentials files.
     pub paths: AwsPaths,
+    /// The clock, for what is still fresh.
+    pub now: OffsetDateTime,
 }
 
 /// Everything `status` shows, read once.
@@ -195,8 +198,8 @@ pub struct EntryRow {
 /// A problem worth the user's attention.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Warning {
-    /// `shadowing_keys`, `file_mode`, `botocore_refuses`, `config_error`
-    /// or `keyring_unavailable`.
+    /// `shadowing_keys`, `file_mode`, `botocore_refuses`, `config_error`,
+    /// `keyring_unavailable` or `needs_login`.
     pub kind: &'static str,
     /// The file concerned.
     pub path: Option<PathBuf>,
@@ -328,6 +331,7 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
         }
     }
 
+    needs_login_warnings(&providers, &cache_entries, inputs.now, &mut warnings);
     check_mode(&config_file, &mut warnings);
     let paths = &inputs.paths;
     let credentials = read_aws_file(&paths.credentials, FileKind::Credentials, &mut warnings);
@@ -349,6 +353,38 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
         },
         cache_entries,
         warnings,
+    }
+}
+
+/// Providers whose next `get-cred` needs a browser: no refresh token stored
+/// and no cached credentials still fresh. Said before a cron job or an SDK
+/// finds out.
+fn needs_login_warnings(
+    providers: &[ProviderRow],
+    entries: &[EntryRow],
+    now: OffsetDateTime,
+    warnings: &mut Vec<Warning>,
+) {
+    for p in providers.iter().filter(|p| p.federation_type.is_some()) {
+        let mine = |e: &&EntryRow| e.provider.as_deref() == Some(p.name.as_str());
+        let has_refresh = entries
+            .iter()
+            .filter(mine)
+            .any(|e| e.kind == "refresh_token");
+        let has_fresh = entries
+            .iter()
+            .filter(mine)
+            .any(|e| e.kind == "credentials" && e.expires.is_some_and(|t| t > now));
+        if !has_refresh && !has_fresh {
+            warnings.push(warn(
+                "needs_login",
+                None,
+                format!(
+                    "provider {:?} has no refresh token and no fresh cached credentials: its next get-cred or credential_process call needs a browser login; run: aws-cli-oidc get-cred -p {} -s",
+                    p.name, p.name
+                ),
+            ));
+        }
     }
 }
 
@@ -892,6 +928,7 @@ mod tests {
 
     fn inputs(home: &Path) -> Inputs {
         Inputs {
+            now: NOW,
             config_dir: home.join(".aws-cli-oidc"),
             paths: AwsPaths {
                 config: home.join(".aws/config"),
@@ -941,7 +978,15 @@ mod tests {
             .iter()
             .map(|w| w["kind"].as_str().unwrap())
             .collect();
-        assert_eq!(kinds, ["file_mode", "botocore_refuses", "shadowing_keys"]);
+        assert_eq!(
+            kinds,
+            [
+                "needs_login",
+                "file_mode",
+                "botocore_refuses",
+                "shadowing_keys"
+            ]
+        );
         assert_eq!(v["secret_store"]["remembered"], "file");
     }
 

@@ -7,8 +7,6 @@
 use std::fs::{File, OpenOptions};
 use std::io::{IsTerminal, Write};
 
-use aws_cli_oidc::saml::RolePair;
-
 /// Where messages go, and how much of them.
 pub struct Ui {
     verbosity: u8,
@@ -102,19 +100,19 @@ impl Ui {
         launched.unwrap_or(Ok(()))
     }
 
-    /// Ask which role to assume, on the terminal. `None` when there is no
-    /// terminal (never a hang) or the person cancels.
-    pub fn choose_role(&self, roles: &[RolePair]) -> Option<usize> {
+    /// Ask which role to assume, on the terminal: typing filters the list
+    /// (fuzzy match on the ARN and the account alias). `None` when there is
+    /// no terminal (never a hang) or the person cancels.
+    pub fn choose_role(&self, labels: &[String]) -> Option<usize> {
         let read = tty()?;
         let write = read.try_clone().ok()?;
         let term = console::Term::read_write_pair(read, write);
         if !term.is_term() {
             return None;
         }
-        let items: Vec<&str> = roles.iter().map(|r| r.role_arn.as_str()).collect();
-        dialoguer::Select::new()
-            .with_prompt("Choose the role to assume")
-            .items(&items)
+        dialoguer::FuzzySelect::new()
+            .with_prompt("Choose the role to assume (type to filter)")
+            .items(labels)
             .default(0)
             .interact_on_opt(&term)
             .ok()

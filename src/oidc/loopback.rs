@@ -337,7 +337,8 @@ impl Conn {
     }
 }
 
-fn find_head_end(buf: &[u8]) -> Option<usize> {
+/// Where a request head ends (the blank line), shared with `crate::credserver`.
+pub(crate) fn find_head_end(buf: &[u8]) -> Option<usize> {
     buf.windows(4)
         .position(|w| w == b"\r\n\r\n")
         .or_else(|| buf.windows(2).position(|w| w == b"\n\n"))

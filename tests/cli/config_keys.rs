@@ -13,17 +13,15 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// The keys named (in backticks) in the first column of the tables under
-/// the README's `## Configuration` heading, up to its next `##`/`###` heading
-/// that is not a key table.
+/// The keys named (in backticks) in the first column of the tables of the
+/// README's `Configuration` section, before its `Environment` part.
 fn readme_keys() -> BTreeSet<String> {
-    let readme = read("README.md");
-    let section = readme
-        .split("\n## Configuration\n")
-        .nth(1)
-        .expect("README has a `## Configuration` section");
-    let section = section.split("\n## ").next().unwrap_or(section);
-    let section = section.split("\n### Environment").next().unwrap_or(section);
+    let section = crate::support::readme_section("Configuration");
+    let section = section
+        .split("# Environment\n")
+        .next()
+        .unwrap_or(&section)
+        .to_string();
     let mut keys = BTreeSet::new();
     for line in section.lines() {
         let Some(row) = line.strip_prefix('|') else {

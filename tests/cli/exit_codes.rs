@@ -76,7 +76,7 @@ fn usage_errors_exit_2_and_name_the_argument() {
                 "-p",
                 "corp",
             ],
-            "the placeholders are {account}, {role}, {provider}",
+            "the placeholders are {account}, {alias}, {role}, {provider}",
         ),
         (&["completion", "nosh"], "invalid value 'nosh'"),
         (&["no-such-command"], "unrecognized subcommand"),

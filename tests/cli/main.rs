@@ -8,6 +8,7 @@ mod support;
 mod awsfiles_store;
 mod completion;
 mod config_keys;
+mod exec;
 mod exit_codes;
 mod fuzz_replay;
 mod man_pages;

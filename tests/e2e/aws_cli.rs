@@ -164,3 +164,42 @@ fn install_profile_keeps_a_non_default_config_dir() {
         .unwrap_or_else(|| panic!("no proc profile in {doc}"));
     assert_eq!(proc["config_dir"], team_arg.as_str(), "{doc}");
 }
+
+/// Role chaining the AWS way: botocore assumes `[profile child]`'s
+/// `role_arn` with the credentials of `source_profile = proc`, our
+/// credential_process profile (README, "Role chaining").
+#[test]
+fn botocore_chains_a_role_from_the_credential_process_profile() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.run(&["install-profile", "--profile", "proc", "-p", "oidc"]);
+    run.assert_success();
+    let path = sandbox.aws_config_path();
+    let mut config = std::fs::read_to_string(&path).unwrap_or_default();
+    config.push_str(&format!(
+        "\n[profile child]\nrole_arn = {}\nsource_profile = proc\nrole_session_name = chained\n",
+        role_arn("admin")
+    ));
+    std::fs::write(&path, config).unwrap();
+
+    let run = sandbox.aws(&[
+        "sts",
+        "get-caller-identity",
+        "--profile",
+        "child",
+        "--output",
+        "text",
+        "--query",
+        "Arn",
+    ]);
+    run.assert_success();
+    assert!(
+        run.stdout.contains(":assumed-role/admin/chained"),
+        "the chained role{}",
+        run.streams()
+    );
+    assert_eq!(
+        sandbox.browser_runs(),
+        1,
+        "one login, by the source profile"
+    );
+}

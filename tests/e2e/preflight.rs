@@ -1,6 +1,6 @@
 //! Everything that can be checked without the network is refused before a
 //! browser tab opens (the browser script never runs) and before any file
-//! is written.
+//! is written. A bad argument is a usage error (exit 2) found while parsing.
 
 use std::os::unix::fs::PermissionsExt;
 

@@ -6,19 +6,15 @@
 
 use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use aws_cli_oidc::config::ConfigFile;
 use serde_yaml_ng::{Mapping, Value};
 
-use crate::support::{self, Run, Sandbox, default_config, parse_exports, role_arn};
-
-/// How long one screen may take to show what a test waits for.
-const SCREEN_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::support::{self, Run, Sandbox, Tmux, default_config, parse_exports, role_arn};
 
 fn mode(path: &Path) -> u32 {
     std::fs::metadata(path)
@@ -486,150 +482,6 @@ fn setup_metadata_url_that_cannot_be_fetched_names_the_key() {
 // ---------------------------------------------------------------------------
 // On a terminal: tmux gives the binary a real pseudo-terminal.
 // ---------------------------------------------------------------------------
-
-/// One tmux server on a private socket, killed on drop.
-struct Tmux {
-    dir: tempfile::TempDir,
-}
-
-impl Tmux {
-    /// Starts `program args…` in a 120×40 pane with exactly `env`. When it
-    /// exits the pane prints `EXIT:<code>` and stays for capture.
-    fn start(env: &[(String, String)], program: &Path, args: &[&str]) -> Tmux {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = tempfile::Builder::new()
-            .prefix(&format!(
-                "tmux-setup-{}-",
-                N.fetch_add(1, Ordering::Relaxed)
-            ))
-            .tempdir()
-            .unwrap_or_else(|e| panic!("cannot create a tmux directory: {e}"));
-        let tmux = Tmux { dir };
-        let mut argv: Vec<String> = vec![
-            "new-session".into(),
-            "-d".into(),
-            "-x".into(),
-            "120".into(),
-            "-y".into(),
-            "40".into(),
-            "env".into(),
-            "-i".into(),
-            "TERM=screen".into(),
-        ];
-        argv.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
-        argv.extend([
-            "sh".into(),
-            "-c".into(),
-            // stdout goes to a file, so a test can prove that prompts
-            // went to the terminal through stderr only.
-            // `trap : INT` keeps this shell alive through a Ctrl-C sent to
-            // the program (the program still gets the default action).
-            "trap : INT; out=$1; shift; \"$@\" >\"$out\"; echo \"EXIT:$?\"; sleep 300".into(),
-            "sh".into(),
-            tmux.stdout_path().to_string_lossy().into_owned(),
-            program.to_string_lossy().into_owned(),
-        ]);
-        argv.extend(args.iter().map(|a| (*a).to_string()));
-        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-        tmux.tmux(&argv);
-        tmux
-    }
-
-    fn stdout_path(&self) -> PathBuf {
-        self.dir.path().join("stdout")
-    }
-
-    /// What the program wrote to stdout.
-    fn stdout(&self) -> String {
-        let path = self.stdout_path();
-        std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(self.dir.path().join("sock"))
-            .arg("-f")
-            .arg("/dev/null")
-            .args(args)
-            .env_remove("TMUX")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| {
-                panic!("cannot run tmux ({e}); install it: apt-get install -y tmux")
-            });
-        assert!(
-            out.status.success(),
-            "tmux {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// The whole pane, scrollback included, wrapped lines joined.
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-J", "-S", "-", "-E", "-"])
-    }
-
-    /// Polls the pane until it contains `text`; fails after [`SCREEN_TIMEOUT`].
-    #[track_caller]
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + SCREEN_TIMEOUT;
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{text:?} did not appear within {SCREEN_TIMEOUT:?}; screen:\n{screen}"
-            );
-            thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Waits for `prompt`, then types `answer` and Enter.
-    #[track_caller]
-    fn answer(&self, prompt: &str, answer: &str) {
-        self.wait_for(prompt);
-        if !answer.is_empty() {
-            self.tmux(&["send-keys", "-l", answer]);
-        }
-        self.tmux(&["send-keys", "Enter"]);
-    }
-
-    /// Sends one named key (`Down`, `C-c`, …).
-    fn key(&self, name: &str) {
-        self.tmux(&["send-keys", name]);
-    }
-
-    /// The exit code the pane printed.
-    #[track_caller]
-    fn exit_code(&self) -> (i32, String) {
-        let screen = self.wait_for("EXIT:");
-        let code = screen
-            .split("EXIT:")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|c| c.parse().ok())
-            .unwrap_or_else(|| panic!("no exit code on screen:\n{screen}"));
-        (code, screen)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-S")
-            .arg(self.dir.path().join("sock"))
-            .arg("kill-server")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-    }
-}
 
 #[test]
 fn setup_wizard_on_a_terminal_hides_secret_shows_issuer_and_writes_answers() {

@@ -42,11 +42,13 @@ fi
 # Debian packages the tests drive: tinyproxy (a real HTTP proxy for
 # tests/e2e/network.rs; the tests start their own instance on 127.0.0.1), tmux (a
 # pseudo-terminal for the setup wizard tests), openssl (a TLS server for the
-# HTTP client's CA-bundle and mTLS tests).
+# HTTP client's CA-bundle and mTLS tests), fish, zsh and bash-completion (the
+# completion scripts of tests/e2e/completion.rs run in the real shells).
 apt_missing=()
-for cmd_pkg in tinyproxy:tinyproxy tmux:tmux openssl:openssl; do
+for cmd_pkg in tinyproxy:tinyproxy tmux:tmux openssl:openssl fish:fish zsh:zsh; do
   command -v "${cmd_pkg%%:*}" >/dev/null || apt_missing+=("${cmd_pkg#*:}")
 done
+[ -f /usr/share/bash-completion/bash_completion ] || apt_missing+=(bash-completion)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null \
     || die "${apt_missing[*]} not found on PATH and no apt-get here; install them with your package manager"
@@ -62,7 +64,7 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "${apt_missing[@]}" \
     || { "${apt[@]}" update && DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y --no-install-recommends "${apt_missing[@]}"; } \
     || die "apt-get install ${apt_missing[*]} failed"
-  for cmd in tinyproxy tmux openssl; do
+  for cmd in tinyproxy tmux openssl fish zsh; do
     command -v "$cmd" >/dev/null || die "$cmd still not on PATH after apt-get install"
   done
   echo "install.sh: note: on systemd hosts the tinyproxy package also enables a service on" \

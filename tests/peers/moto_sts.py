@@ -18,12 +18,11 @@ Two behaviours differ from stock moto 5.2.5, both to match real AWS:
 
 import base64
 import warnings
-import os
-import signal
 import sys
-import threading
 
 import xmltodict
+
+import peer_life
 from moto.server import ThreadedMotoServer
 from moto.sts import models as sts_models
 from moto.sts.exceptions import STSClientError
@@ -154,24 +153,7 @@ def main():
     host, bound = server.get_host_and_port()
     print(f"READY http://{host}:{bound}", flush=True)
 
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-
-    def watch_stdin():
-        try:
-            while sys.stdin.buffer.read(4096):
-                pass
-        except Exception:
-            pass
-        stop.set()
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    # Bounded: wake up regularly, and never live longer than E2E_PEER_MAX_SECONDS.
-    deadline = float(os.environ.get("E2E_PEER_MAX_SECONDS", "3600"))
-    waited = 0.0
-    while not stop.wait(0.5) and waited < deadline:
-        waited += 0.5
+    peer_life.wait_until_done()
     server.stop()
 
 

@@ -19,6 +19,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -51,6 +52,46 @@ pub fn peers_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("peers")
+}
+
+/// `PATH` with the directory of the binary under test first, so scripts
+/// can call it by name as a user's shell would.
+pub fn path_with_binary() -> String {
+    let bin = binary();
+    let dir = bin.parent().unwrap_or(Path::new("."));
+    format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".to_owned())
+    )
+}
+
+/// For the completion tests: a HOME with providers `myop` and `work-sso`
+/// (plus one whose name a shell would expand), profiles `default`, `dev`,
+/// `prod-admin` in `~/.aws/config` and `legacy` in `~/.aws/credentials`.
+pub fn completion_home() -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = home.path().join(".aws-cli-oidc");
+    std::fs::create_dir_all(&cfg).unwrap();
+    let provider = "  oidc_provider_metadata_url: https://idp.example/.well-known/openid-configuration\n  client_id: c\n  aws_federation_type: oidc\n";
+    std::fs::write(
+        cfg.join("config.yaml"),
+        format!("myop:\n{provider}work-sso:\n{provider}\"$(touch pwned)\":\n{provider}"),
+    )
+    .unwrap();
+    let aws = home.path().join(".aws");
+    std::fs::create_dir_all(&aws).unwrap();
+    std::fs::write(
+        aws.join("config"),
+        "[default]\nregion = us-east-1\n[profile dev]\nregion = eu-west-1\n[profile prod-admin]\nregion = eu-west-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        aws.join("credentials"),
+        "[legacy]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n",
+    )
+    .unwrap();
+    home
 }
 
 /// The `$BROWSER` script.
@@ -404,6 +445,51 @@ fn http_call(method: &str, url: &str, body: Option<&str>) -> String {
     body.to_owned()
 }
 
+/// `tests/peers/federation.py`: a stand-in for the AWS federation endpoint
+/// that checks and records what `console` sends (one per test; killed on drop).
+pub struct Federation {
+    peer: PeerProcess,
+    record: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Federation {
+    /// Starts the stand-in on a free port of 127.0.0.1.
+    pub fn start() -> Federation {
+        let python = venv_python();
+        let dir = tempfile::Builder::new()
+            .prefix("aws-cli-oidc-federation.")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("cannot create a temporary directory: {e}"));
+        let record = dir.path().join("requests.jsonl");
+        let mut cmd = Command::new(python);
+        cmd.arg("federation.py")
+            .arg("0")
+            .arg(&record)
+            .env("PYTHONUNBUFFERED", "1");
+        let peer = PeerProcess::spawn("federation.py", cmd, dir.path().join("federation.log"));
+        Federation {
+            peer,
+            record,
+            _dir: dir,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT/federation`, for `AWS_CLI_OIDC_FEDERATION_ENDPOINT`.
+    pub fn endpoint(&self) -> &str {
+        &self.peer.url
+    }
+
+    /// The requests received so far, one JSON object each.
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.record)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+}
+
 /// What a sandboxed command did.
 #[derive(Debug)]
 pub struct Run {
@@ -563,6 +649,39 @@ quick:
   login_timeout_seconds: 3
 "
     )
+}
+
+/// The README's section under the heading `title` (any level), without its
+/// heading, up to the next heading of the same or a higher level; its own
+/// sub-sections are included.
+pub fn readme_section(title: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let level = |line: &str| {
+        let hashes = line.chars().take_while(|c| *c == '#').count();
+        (hashes > 0 && line[hashes..].starts_with(' ')).then_some(hashes)
+    };
+    let mut out = String::new();
+    let mut inside: Option<usize> = None;
+    let mut fenced = false;
+    for line in text.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        }
+        let heading = if fenced { None } else { level(line) };
+        match (inside, heading) {
+            (None, Some(n)) if line[n..].trim() == title => inside = Some(n),
+            (Some(n), Some(m)) if m <= n => break,
+            (Some(_), _) => {
+                out.push_str(line);
+                out.push('\n');
+            }
+            _ => {}
+        }
+    }
+    assert!(inside.is_some(), "README.md has no heading {title:?}");
+    out
 }
 
 /// A bare temporary HOME without peers, for runs that need nothing but the
@@ -792,6 +911,12 @@ impl Sandbox {
         cmd
     }
 
+    /// `aws-cli-oidc ARGS` with the sandbox environment, not started: for a
+    /// test that must signal the running process. The caller kills it.
+    pub fn binary_command(&self, args: &[&str]) -> Command {
+        self.command(&binary(), args)
+    }
+
     /// Runs `aws-cli-oidc ARGS` with the sandbox environment and timeout.
     pub fn run(&self, args: &[&str]) -> Run {
         run_bounded(&mut self.command(&binary(), args), self.timeout)
@@ -824,6 +949,29 @@ impl Sandbox {
             cmd.env(k, v);
         }
         run_bounded(&mut cmd, self.timeout)
+    }
+
+    /// The caller ARN `aws sts get-caller-identity` reports for these static
+    /// keys (fails the test when the call fails).
+    #[track_caller]
+    pub fn caller_arn_with_keys(&self, key: &str, secret: &str, token: &str) -> String {
+        let run = self.aws_with_env(
+            &[
+                "sts",
+                "get-caller-identity",
+                "--output",
+                "text",
+                "--query",
+                "Arn",
+            ],
+            &[
+                ("AWS_ACCESS_KEY_ID", key),
+                ("AWS_SECRET_ACCESS_KEY", secret),
+                ("AWS_SESSION_TOKEN", token),
+            ],
+        );
+        run.assert_success();
+        run.stdout.trim().to_owned()
     }
 
     /// Starts browser.sh with `url` in the sandbox environment, like the CLI
@@ -868,6 +1016,154 @@ impl Sandbox {
 impl Default for Sandbox {
     fn default() -> Sandbox {
         Sandbox::new()
+    }
+}
+
+/// How long a test waits for text to appear in a tmux pane.
+pub const SCREEN_TIMEOUT: Duration = Duration::from_secs(30);
+
+// A real pseudo-terminal, for prompts that go to /dev/tty.
+/// One tmux server on a private socket, killed on drop.
+pub struct Tmux {
+    dir: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Starts `program args…` in a 120×40 pane with exactly `env`. When it
+    /// exits the pane prints `EXIT:<code>` and stays for capture.
+    pub fn start(env: &[(String, String)], program: &Path, args: &[&str]) -> Tmux {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(
+                "aws-cli-oidc-tmux-{}-",
+                N.fetch_add(1, Ordering::Relaxed)
+            ))
+            .tempdir()
+            .unwrap_or_else(|e| panic!("cannot create a tmux directory: {e}"));
+        let tmux = Tmux { dir };
+        let mut argv: Vec<String> = vec![
+            "new-session".into(),
+            "-d".into(),
+            "-x".into(),
+            "120".into(),
+            "-y".into(),
+            "40".into(),
+            "env".into(),
+            "-i".into(),
+            "TERM=screen".into(),
+        ];
+        argv.extend(env.iter().map(|(k, v)| format!("{k}={v}")));
+        argv.extend([
+            "sh".into(),
+            "-c".into(),
+            // stdout goes to a file, so a test can prove that prompts
+            // went to the terminal through stderr only.
+            // `trap : INT` keeps this shell alive through a Ctrl-C sent to
+            // the program (the program still gets the default action).
+            "trap : INT; out=$1; shift; \"$@\" >\"$out\"; echo \"EXIT:$?\"; sleep 300".into(),
+            "sh".into(),
+            tmux.stdout_path().to_string_lossy().into_owned(),
+            program.to_string_lossy().into_owned(),
+        ]);
+        argv.extend(args.iter().map(|a| (*a).to_string()));
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        tmux.tmux(&argv);
+        tmux
+    }
+
+    pub fn stdout_path(&self) -> PathBuf {
+        self.dir.path().join("stdout")
+    }
+
+    /// What the program wrote to stdout.
+    pub fn stdout(&self) -> String {
+        let path = self.stdout_path();
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    pub fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(self.dir.path().join("sock"))
+            .arg("-f")
+            .arg("/dev/null")
+            .args(args)
+            .env_remove("TMUX")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("cannot run tmux ({e}); install it: apt-get install -y tmux")
+            });
+        assert!(
+            out.status.success(),
+            "tmux {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The whole pane, scrollback included, wrapped lines joined.
+    pub fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-J", "-S", "-", "-E", "-"])
+    }
+
+    /// Polls the pane until it contains `text`; fails after [`SCREEN_TIMEOUT`].
+    #[track_caller]
+    pub fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + SCREEN_TIMEOUT;
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{text:?} did not appear within {SCREEN_TIMEOUT:?}; screen:\n{screen}"
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits for `prompt`, then types `answer` and Enter.
+    #[track_caller]
+    pub fn answer(&self, prompt: &str, answer: &str) {
+        self.wait_for(prompt);
+        if !answer.is_empty() {
+            self.tmux(&["send-keys", "-l", answer]);
+        }
+        self.tmux(&["send-keys", "Enter"]);
+    }
+
+    /// Sends one named key (`Down`, `C-c`, …).
+    pub fn key(&self, name: &str) {
+        self.tmux(&["send-keys", name]);
+    }
+
+    /// The exit code the pane printed.
+    #[track_caller]
+    pub fn exit_code(&self) -> (i32, String) {
+        let screen = self.wait_for("EXIT:");
+        let code = screen
+            .split("EXIT:")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|c| c.parse().ok())
+            .unwrap_or_else(|| panic!("no exit code on screen:\n{screen}"));
+        (code, screen)
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(self.dir.path().join("sock"))
+            .arg("kill-server")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
     }
 }
 
