@@ -151,7 +151,7 @@ pub fn signin_token(
         Ok(a) if resp.status == 200 && !a.signin_token.expose().is_empty() => Ok(a.signin_token),
         _ => {
             let text = redact_echoes(&resp.body_text(), &secrets);
-            let excerpt: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
+            let excerpt: String = crate::text::one_line(&text).chars().take(200).collect();
             Err(Error::NoToken {
                 endpoint: endpoint.to_string(),
                 status: resp.status,

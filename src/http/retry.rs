@@ -172,8 +172,10 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let at = time::PrimitiveDateTime::parse(value, &format)
         .ok()?
         .assume_utc();
-    let at = SystemTime::from(at);
-    Some(at.duration_since(now).unwrap_or_default())
+    // In `time`, not `SystemTime`: a date before 1601 cannot be a Windows
+    // SystemTime, and a past date means "now".
+    let wait = at - time::OffsetDateTime::from(now);
+    Some(Duration::try_from(wait).unwrap_or_default())
 }
 
 /// The fault in `result`, or `None` when it is a success to return.
