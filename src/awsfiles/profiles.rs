@@ -455,6 +455,20 @@ pub fn check_login_target(
     Ok(())
 }
 
+/// What a login of several profiles at once (`--all-roles`, whose profile
+/// names are known only after the login) can check first: both files
+/// parse as the AWS files must, and can be replaced.
+pub fn check_login_files(paths: &AwsPaths, region: Option<&str>) -> Result<(), Error> {
+    read_document(&paths.credentials)?;
+    check_writable(&paths.credentials)?;
+    if let Some(region) = region {
+        super::document::check_value("region", region)?;
+        read_document(&paths.config)?;
+        check_writable(&paths.config)?;
+    }
+    Ok(())
+}
+
 /// The file can be replaced: it is not read-only, or it is missing and its
 /// nearest existing directory is not read-only.
 fn check_writable(path: &Path) -> Result<(), Error> {

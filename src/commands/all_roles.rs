@@ -14,7 +14,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use aws_cli_oidc::awsfiles::StoreOptions;
 use aws_cli_oidc::awsfiles::document::check_profile_name;
-use aws_cli_oidc::awsfiles::profiles::{LoginWrite, format_expiry, write_login_credentials_many};
+use aws_cli_oidc::awsfiles::profiles::{
+    LoginWrite, check_login_files, format_expiry, write_login_credentials_many,
+};
 use aws_cli_oidc::cache;
 use aws_cli_oidc::config::FederationType;
 use aws_cli_oidc::federation;
@@ -126,6 +128,9 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
         .into());
     }
     let paths = ctx.aws_paths()?;
+    // The profile names come from the assertion, after the login; the
+    // files themselves can be checked now.
+    check_login_files(&paths, args.region.as_deref())?;
     let opened = ctx.secret_store(&cfg, false)?;
     let config_dir = ctx.config_dir()?;
 
