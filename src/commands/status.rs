@@ -850,6 +850,11 @@ pub fn render_json(r: &Report, now: OffsetDateTime) -> String {
     text
 }
 
+/// The fixture-time helpers, shared with `tests/cli/status.rs`.
+#[cfg(test)]
+#[path = "../../tests/support/fixture_time.rs"]
+mod fixture_time;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -857,61 +862,7 @@ mod tests {
 
     const NOW: OffsetDateTime = datetime!(2026-11-27 22:00:00 UTC);
 
-    /// `{{now+42m30s}}` / `{{now-2h0m30s}}` in fixture text, resolved against `now`.
-    fn resolve_times(text: &str, now: OffsetDateTime) -> String {
-        let mut out = String::new();
-        let mut rest = text;
-        while let Some(start) = rest.find("{{now") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 5..];
-            let end = after.find("}}").expect("unclosed placeholder");
-            let spec = &after[..end];
-            let (sign, units) = spec.split_at(1);
-            let mut secs = 0i64;
-            let mut num = String::new();
-            for c in units.chars() {
-                if c.is_ascii_digit() {
-                    num.push(c);
-                } else {
-                    let n: i64 = num.parse().expect("number");
-                    num.clear();
-                    secs += n * match c {
-                        'd' => 86400,
-                        'h' => 3600,
-                        'm' => 60,
-                        's' => 1,
-                        _ => panic!("unit {c}"),
-                    };
-                }
-            }
-            let t = if sign == "-" {
-                now - time::Duration::seconds(secs)
-            } else {
-                now + time::Duration::seconds(secs)
-            };
-            out.push_str(&aws_cli_oidc::output::rfc3339_utc(t));
-            rest = &after[end + 2..];
-        }
-        out.push_str(rest);
-        out
-    }
-
-    fn copy_fixture(from: &Path, to: &Path, now: OffsetDateTime) {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::create_dir_all(to).unwrap();
-        std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o700)).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy_fixture(&entry.path(), &target, now);
-            } else {
-                let text = std::fs::read_to_string(entry.path()).unwrap();
-                std::fs::write(&target, resolve_times(&text, now)).unwrap();
-                std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
-            }
-        }
-    }
+    use super::fixture_time::copy_fixture;
 
     fn fixture_home(now: OffsetDateTime) -> tempfile::TempDir {
         use std::os::unix::fs::PermissionsExt;
