@@ -395,6 +395,23 @@ pub fn read_capped(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, Error> {
     Ok(Some(bytes))
 }
 
+/// The permission bits of `path` when others may read or write it (wider
+/// than 0600), for `status` to warn about; `None` otherwise, when it is
+/// missing, or where there are no Unix modes.
+pub fn wider_than_private(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 /// A held exclusive lock; released when dropped (and by the OS when the
 /// process dies, so a crash never leaves a stale lock).
 #[derive(Debug)]

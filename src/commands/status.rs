@@ -458,26 +458,17 @@ fn entry_row(
 
 /// Warn when a file we care about is readable or writable by others.
 fn check_mode(path: &Path, warnings: &mut Vec<Warning>) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(path) {
-            let mode = meta.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                warnings.push(warn(
-                    "file_mode",
-                    Some(path),
-                    format!(
-                        "{}: mode {mode:04o} is wider than 0600, so other users may read it; run: chmod 600 {}",
-                        path.display(),
-                        path.display()
-                    ),
-                ));
-            }
-        }
+    if let Some(mode) = aws_cli_oidc::safe_file::wider_than_private(path) {
+        warnings.push(warn(
+            "file_mode",
+            Some(path),
+            format!(
+                "{}: mode {mode:04o} is wider than 0600, so other users may read it; run: chmod 600 {}",
+                path.display(),
+                path.display()
+            ),
+        ));
     }
-    #[cfg(not(unix))]
-    let _ = (path, warnings);
 }
 
 /// Read one AWS file: mode check, botocore check, parse. `None` when missing
