@@ -27,8 +27,7 @@ use crate::config::{MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, SubjectTokenType};
     name = "aws-cli-oidc",
     version,
     propagate_version = true,
-    max_term_width = 100,
-    after_help = exit_help("")
+    max_term_width = 100
 )]
 pub struct Cli {
     /// Directory holding config.yaml [default: $AWS_CLI_OIDC_CONFIG, else ~/.aws-cli-oidc]
@@ -113,6 +112,37 @@ pub fn exit_codes(command: &str) -> Vec<(u8, &'static str)> {
     codes
 }
 
+/// The full definition, with the texts only `--help` and the man pages
+/// show: each command's exit codes and `setup`'s key reference. Parsing a
+/// command line needs none of them, and formatting them on every start cost
+/// the credential_process hot path about an eighth of its instructions.
+pub fn command() -> clap::Command {
+    let mut cmd = <Cli as clap::CommandFactory>::command().after_help(exit_help(""));
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |s| {
+            let s = s.after_help(exit_help(&name));
+            if name == "setup" {
+                s.long_about(setup_long_about())
+            } else {
+                s
+            }
+        });
+    }
+    cmd
+}
+
+/// Whether a command line asks for help, the one time [`command`]'s texts
+/// are needed.
+pub fn wants_help(args: &[std::ffi::OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .any(|a| a == "-h" || a == "--help" || a == "help")
+}
+
 /// The "Exit status" paragraph of `command`'s `--help`.
 fn exit_help(command: &str) -> String {
     let mut s = String::from("Exit status:");
@@ -133,7 +163,6 @@ pub enum Command {
     /// and prompts go to stderr only. With -s the credentials are cached in
     /// the secret store and renewed silently with the stored refresh token,
     /// which is what a credential_process profile uses.
-    #[command(after_help = exit_help("get-cred"))]
     GetCred(GetCredArgs),
     /// Log in and write the credentials into a profile of ~/.aws/credentials
     ///
@@ -142,7 +171,6 @@ pub enum Command {
     /// role and expiry are recorded beside the keys so that `refresh` can
     /// renew the profile later without a browser. A section holding keys
     /// aws-cli-oidc did not write is refused unless --force.
-    #[command(after_help = exit_help("login"))]
     Login(LoginArgs),
     /// Write a credential_process profile into ~/.aws/config so SDKs call this tool
     ///
@@ -150,13 +178,11 @@ pub enum Command {
     /// into [profile NAME]. The AWS CLI and SDKs then run it when they need
     /// credentials; it answers from the cache and renews silently, and opens
     /// a browser only when the refresh token no longer works.
-    #[command(after_help = exit_help("install-profile"))]
     InstallProfile(InstallProfileArgs),
     /// Remove a profile that install-profile wrote
     ///
     /// Removes the credential_process stanza of [profile NAME] from the
     /// config file, and only one that aws-cli-oidc wrote.
-    #[command(after_help = exit_help("uninstall-profile"))]
     UninstallProfile(UninstallProfileArgs),
     /// Renew the credentials-file profiles written by login, with stored refresh tokens; never opens a browser
     ///
@@ -165,20 +191,14 @@ pub enum Command {
     /// for new credentials and rewrites the profile. It never prompts, so it
     /// can run from cron or a systemd timer; a profile whose refresh token no
     /// longer works is listed with the login command to run (exit status 3).
-    #[command(after_help = exit_help("refresh"))]
     Refresh(RefreshArgs),
     /// Configure a provider in config.yaml (a wizard on a terminal, or flags for scripts)
-    #[command(
-        long_about = setup_long_about(),
-        after_help = exit_help("setup")
-    )]
     Setup(Box<SetupArgs>),
     /// Remove cached credentials and refresh tokens from the secret stores
     ///
     /// Removes the entries of one provider (-p) or all of them, from both the
     /// OS keyring and the file store. The next get-cred or login of that
     /// provider opens the browser again.
-    #[command(after_help = exit_help("clear-secret"))]
     ClearSecret(ClearSecretArgs),
     /// Show providers, managed profiles, cached entries and problems with the AWS files
     ///
@@ -187,22 +207,17 @@ pub enum Command {
     /// from being read come first; warnings (file modes, sections botocore
     /// refuses, static keys that shadow a credential_process) come last.
     /// --json gives the same as one JSON document.
-    #[command(after_help = exit_help("status"))]
     Status(StatusArgs),
     /// Run a command with the role's credentials, served to it fresh for as long as it runs
-    #[command(after_help = exit_help("exec"))]
     Exec(ExecArgs),
     /// Open the AWS console signed in as the role (or print the sign-in URL)
-    #[command(after_help = exit_help("console"))]
     Console(ConsoleArgs),
     /// List the roles a provider offers (SAML: from the assertion; OIDC: the configured ones)
-    #[command(after_help = exit_help("roles"))]
     Roles(RolesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     ///
     /// Prints the script on stdout; save it where the shell loads
     /// completions from.
-    #[command(after_help = exit_help("completion"))]
     Completion(CompletionArgs),
 }
 

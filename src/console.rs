@@ -151,7 +151,7 @@ pub fn signin_token(
         Ok(a) if resp.status == 200 && !a.signin_token.expose().is_empty() => Ok(a.signin_token),
         _ => {
             let text = redact_echoes(&resp.body_text(), &secrets);
-            let excerpt: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
+            let excerpt: String = crate::text::one_line(&text).chars().take(200).collect();
             Err(Error::NoToken {
                 endpoint: endpoint.to_string(),
                 status: resp.status,
@@ -181,8 +181,7 @@ pub fn login_url(endpoint: &str, token: &Secret<String>, destination: &str) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::{Error as HttpError, Response};
-    use std::cell::RefCell;
+    use crate::http::fake::FakeHttp;
 
     fn creds() -> Credentials {
         Credentials {
@@ -190,24 +189,6 @@ mod tests {
             secret_access_key: Secret::new("secret/key+value".into()),
             session_token: Secret::new("FwoGsessiontoken==".into()),
             expiration: time::macros::datetime!(2026-11-27 22:15:42 UTC),
-        }
-    }
-
-    struct Fake {
-        status: u16,
-        body: &'static str,
-        seen: RefCell<Vec<String>>,
-    }
-
-    impl HttpClient for Fake {
-        fn send(&self, req: &Request) -> Result<Response, HttpError> {
-            self.seen.borrow_mut().push(req.url.clone());
-            Ok(Response {
-                status: self.status,
-                content_type: Some("application/json".into()),
-                retry_after: None,
-                body: self.body.as_bytes().to_vec(),
-            })
         }
     }
 
@@ -240,14 +221,10 @@ mod tests {
 
     #[test]
     fn token_request_carries_the_session_json() {
-        let http = Fake {
-            status: 200,
-            body: r#"{"SigninToken":"tok123"}"#,
-            seen: RefCell::new(Vec::new()),
-        };
+        let http = FakeHttp::json(200, r#"{"SigninToken":"tok123"}"#);
         let token = signin_token(&http, "https://signin.example/federation", &creds()).unwrap();
         assert_eq!(token.expose(), "tok123");
-        let url = http.seen.borrow()[0].clone();
+        let url = http.sent.borrow()[0].url.clone();
         let (base, q) = url.split_once('?').unwrap();
         assert_eq!(base, "https://signin.example/federation");
         let pairs: Vec<(String, String)> =
@@ -263,11 +240,7 @@ mod tests {
 
     #[test]
     fn refusal_names_the_endpoint_and_hides_the_credentials() {
-        let http = Fake {
-            status: 400,
-            body: "bad session secret/key+value",
-            seen: RefCell::new(Vec::new()),
-        };
+        let http = FakeHttp::json(400, "bad session secret/key+value");
         let err = signin_token(&http, "https://signin.example/federation", &creds())
             .unwrap_err()
             .to_string();

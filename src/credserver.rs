@@ -234,6 +234,8 @@ impl Server {
                 return;
             }
             let Ok(mut stream) = stream else {
+                // Out of descriptors or a reset: do not spin on it.
+                std::thread::sleep(std::time::Duration::from_millis(50));
                 continue;
             };
             let verdict = match read_head(&mut stream) {

@@ -632,10 +632,12 @@ fn saml_exchange(
         fx.idp_http,
         &grant.token_endpoint,
         &client_credentials(cfg),
-        subject,
-        subject_type,
-        cfg.token_exchange_audience.as_deref(),
-        SAML2_TOKEN_TYPE,
+        &oidc::ExchangeParams {
+            subject_token: subject,
+            subject_token_type: subject_type,
+            audience: cfg.token_exchange_audience.as_deref(),
+            requested_token_type: SAML2_TOKEN_TYPE,
+        },
     )?;
     Ok(saml::from_token_exchange(&exchanged.access_token)?)
 }
@@ -643,18 +645,11 @@ fn saml_exchange(
 #[cfg(test)]
 mod all_roles_tests {
     use super::*;
-    use crate::http::{Request as HttpRequest, Response as HttpResponse};
-
-    struct NoNetwork;
-
-    impl HttpClient for NoNetwork {
-        fn send(&self, req: &HttpRequest) -> Result<HttpResponse, crate::http::Error> {
-            panic!("no request expected, got one to {}", req.url)
-        }
-    }
+    use crate::http::fake::FakeHttp;
 
     #[test]
     fn all_roles_refuses_an_oidc_provider_before_any_request() {
+        let no_network = FakeHttp::new(vec![]);
         let cfg = ProviderConfig::new(
             "corp",
             "https://idp.example.com/.well-known/openid-configuration",
@@ -668,8 +663,8 @@ mod all_roles_tests {
             |_: &str| {},
         );
         let mut fx = Effects {
-            idp_http: &NoNetwork,
-            sts_http: &NoNetwork,
+            idp_http: &no_network,
+            sts_http: &no_network,
             sts_env: &env,
             open_url: &mut open,
             choose_role: &mut choose,
@@ -677,6 +672,7 @@ mod all_roles_tests {
             now: time::OffsetDateTime::UNIX_EPOCH,
         };
         let err = login_all_roles(&cfg, &Request::default(), &mut fx).unwrap_err();
+        assert_eq!(no_network.count(), 0, "no request expected");
         assert!(matches!(err, Error::AllRolesNeedsSaml { .. }), "{err:?}");
         let text = err.to_string();
         assert!(

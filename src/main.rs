@@ -21,7 +21,16 @@ fn main() -> ExitCode {
         let cli = aws_cli_oidc::cli::CompleteCli::parse_from(std::env::args_os().skip(1));
         return commands::completion::candidates(cli, &env);
     }
-    let cli = match aws_cli_oidc::cli::Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let command = if aws_cli_oidc::cli::wants_help(&args) {
+        aws_cli_oidc::cli::command()
+    } else {
+        <aws_cli_oidc::cli::Cli as clap::CommandFactory>::command()
+    };
+    let parsed = command
+        .try_get_matches_from(&args)
+        .and_then(|m| <aws_cli_oidc::cli::Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) if !err.use_stderr() => err.exit(),
         Err(err) => {

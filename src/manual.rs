@@ -4,8 +4,7 @@
 //! is what that gives. The exit codes come from [`crate::cli::exit_codes`],
 //! the description from each command's long help.
 
-use crate::cli::{Cli, exit_codes};
-use clap::CommandFactory;
+use crate::cli::exit_codes;
 
 /// The environment variables aws-cli-oidc reads, with what they do. The
 /// README's environment table is checked against this list.
@@ -274,7 +273,7 @@ pub fn sections(command: &str) -> String {
 /// The program and each visible subcommand, as clap_mangen's `generate_to`
 /// walks them, with the command name [`sections`] takes.
 pub fn pages() -> Vec<(String, clap::Command)> {
-    let mut root = Cli::command().disable_help_subcommand(true);
+    let mut root = crate::cli::command().disable_help_subcommand(true);
     root.build();
     let mut out: Vec<(String, clap::Command)> = root
         .get_subcommands()

@@ -47,15 +47,15 @@ pub mod caps {
 /// What went wrong with a file. Every message names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// An operating-system call failed.
-    #[error("cannot {action} {}", path.display())]
+    /// An operating-system call failed. The OS's words are part of the
+    /// message (not a separate cause), so a one-line notice keeps them.
+    #[error("cannot {action} {}: {source}", path.display())]
     Io {
         /// What was being done, e.g. "read", "write", "lock".
         action: &'static str,
         /// The file or directory.
         path: PathBuf,
         /// The cause.
-        #[source]
         source: std::io::Error,
     },
     /// Not a regular file (a FIFO, a device, a directory, a socket).
@@ -278,9 +278,15 @@ fn sync_dir(_dir: &Path) -> Result<(), Error> {
 /// it only under the target's lock, when no writer of ours can be using one.
 pub fn sweep_temp_files(target: &Path) {
     let prefix = format!(".{}.tmp", file_name(target));
+    // Exactly our names (the prefix and 6 random alphanumerics), so a
+    // user's `.credentials.tmp.bak` stays.
+    let ours = |name: &str| {
+        name.strip_prefix(&prefix)
+            .is_some_and(|rest| rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+    };
     if let Ok(entries) = fs::read_dir(parent_dir(target)) {
         for e in entries.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
+            if ours(&e.file_name().to_string_lossy()) {
                 let _ = fs::remove_file(e.path());
             }
         }
@@ -387,6 +393,23 @@ pub fn read_capped(path: &Path, limit: u64) -> Result<Option<Vec<u8>>, Error> {
         return Err(too_large());
     }
     Ok(Some(bytes))
+}
+
+/// The permission bits of `path` when others may read or write it (wider
+/// than 0600), for `status` to warn about; `None` otherwise, when it is
+/// missing, or where there are no Unix modes.
+pub fn wider_than_private(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// A held exclusive lock; released when dropped (and by the OS when the
@@ -507,9 +530,14 @@ mod tests {
         let target = tmp.path().join("credentials");
         fs::write(tmp.path().join(".credentials.tmpAbC123"), "x").unwrap();
         fs::write(tmp.path().join(".config.tmpAbC123"), "x").unwrap();
+        fs::write(tmp.path().join(".credentials.tmp.bak"), "x").unwrap();
         sweep_temp_files(&target);
         assert!(!tmp.path().join(".credentials.tmpAbC123").exists());
         assert!(tmp.path().join(".config.tmpAbC123").exists());
+        assert!(
+            tmp.path().join(".credentials.tmp.bak").exists(),
+            "the user's file stays"
+        );
     }
 
     #[test]

@@ -961,6 +961,27 @@ impl Document {
         }
     }
 
+    /// For the credentials file: `section`'s header as botocore (the AWS CLI,
+    /// boto3) reads it, with its 1-based line, when that differs from the
+    /// name the SDK rules give it. botocore keeps spaces inside the brackets,
+    /// so `[ dev ]` is its profile " dev " while every other SDK reads "dev".
+    pub fn botocore_credentials_name(
+        &self,
+        section: &str,
+    ) -> Result<Option<(usize, String)>, Error> {
+        let Some(span) = self.find(section)? else {
+            return Ok(None);
+        };
+        // configparser strips the line, then takes what is between the first
+        // '[' and the last ']' (its SECTCRE, `\[(?P<header>.+)\]`).
+        let line = self.line(span.header).trim();
+        let botocore = match (line.find('['), line.rfind(']')) {
+            (Some(open), Some(close)) if close > open + 1 => &line[open + 1..close],
+            _ => return Ok(None),
+        };
+        Ok((botocore != canonical(section)).then(|| (span.header + 1, botocore.to_string())))
+    }
+
     /// Whether a section with this header exists (once or more).
     pub fn has_section(&self, section: &str) -> bool {
         let want = canonical(section);
@@ -1185,8 +1206,9 @@ impl Document {
     }
 
     /// 1-based line numbers of the headers of `section` (more than one when
-    /// duplicated).
-    pub fn section_lines(&self, section: &str) -> Vec<usize> {
+    /// duplicated): the proptests' oracle.
+    #[cfg(test)]
+    pub(crate) fn section_lines(&self, section: &str) -> Vec<usize> {
         let want = canonical(section);
         self.spans_all()
             .into_iter()

@@ -86,6 +86,21 @@ pub enum Error {
         "cannot find the home directory: set HOME (or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE)"
     )]
     NoHome,
+    /// botocore would read the section under another name than the SDKs.
+    #[error(
+        "{}:{line}: botocore (the AWS CLI) reads section [{botocore}] as profile {botocore:?}, not {profile:?}, so it would never see what is written there; rename the header to [{profile}], then retry",
+        path.display()
+    )]
+    BotocoreName {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the header.
+        line: usize,
+        /// What botocore reads between the brackets.
+        botocore: String,
+        /// The profile asked for.
+        profile: String,
+    },
     /// The credentials section holds keys not written by aws-cli-oidc.
     #[error(
         "{}: profile [{profile}] holds static keys not written by aws-cli-oidc; they may be long-lived keys: pass --force to overwrite them",

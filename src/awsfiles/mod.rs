@@ -29,7 +29,7 @@ pub use error::Error;
 pub use location::{AwsPaths, FileEnv, Platform, locate};
 pub use profiles::{
     InstallOutcome, InstallRequest, LoginOutcome, LoginWrite, ManagedProfile, ManagedSource,
-    UninstallOutcome, install_credential_process, list_managed, managed_in,
+    UninstallOutcome, install_credential_process, list_managed, managed_in, read_profiles,
     uninstall_credential_process, write_login_credentials,
 };
 pub use store::{FileOutcome, StoreOptions, read_document, update};

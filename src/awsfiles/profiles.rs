@@ -315,6 +315,22 @@ pub fn list_managed(paths: &AwsPaths) -> Result<Vec<ManagedProfile>, Error> {
     Ok(managed_in(credentials.as_ref(), config.as_ref()))
 }
 
+/// The profiles an AWS SDK sees in the two files (a missing file reads as
+/// empty; the credentials file wins for a property set in both): for the
+/// completion lister and `exec`'s check of `[default]`.
+pub fn read_profiles(paths: &AwsPaths) -> Result<super::Profiles, Error> {
+    let read = |path: &Path, kind| -> Result<super::Profiles, Error> {
+        Ok(match read_document(path)? {
+            Some(doc) => doc.profiles(kind).map_err(|e| e.with_path(path))?,
+            None => super::Profiles::default(),
+        })
+    };
+    Ok(super::Profiles::merge(
+        read(&paths.config, FileKind::Config)?,
+        read(&paths.credentials, FileKind::Credentials)?,
+    ))
+}
+
 /// [`list_managed`] for documents already read; an unreadable one (see
 /// [`Document::profiles`]) contributes nothing.
 pub fn managed_in(
@@ -386,6 +402,14 @@ pub struct ManyOutcome {
 /// Refuse a credentials section that holds keys we did not write (they may
 /// be someone's long-lived keys), unless `force`.
 fn refuse_unmanaged(doc: &Document, profile: &str, force: bool, path: &Path) -> Result<(), Error> {
+    if let Some((line, botocore)) = doc.botocore_credentials_name(profile)? {
+        return Err(Error::BotocoreName {
+            path: path.to_path_buf(),
+            line,
+            botocore: crate::text::sanitize(&botocore).into_owned(),
+            profile: profile.to_string(),
+        });
+    }
     if let Some(props) = doc.properties(profile)?
         && holds_keys(&props)
         && !has_marker(&props)
@@ -427,6 +451,20 @@ pub fn check_login_target(
                 .map_err(|e| e.with_path(path))?;
         }
         check_writable(path)?;
+    }
+    Ok(())
+}
+
+/// What a login of several profiles at once (`--all-roles`, whose profile
+/// names are known only after the login) can check first: both files
+/// parse as the AWS files must, and can be replaced.
+pub fn check_login_files(paths: &AwsPaths, region: Option<&str>) -> Result<(), Error> {
+    read_document(&paths.credentials)?;
+    check_writable(&paths.credentials)?;
+    if let Some(region) = region {
+        super::document::check_value("region", region)?;
+        read_document(&paths.config)?;
+        check_writable(&paths.config)?;
     }
     Ok(())
 }
@@ -607,6 +645,38 @@ mod many_tests {
             force: false,
             duration: None,
         }
+    }
+
+    #[test]
+    fn a_header_botocore_reads_with_spaces_is_refused_before_and_at_the_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = paths(tmp.path());
+        let text = "# mine\n[ dev ]\naws_access_key_id = ASIAOLD\nx_aws_cli_oidc_provider = idp\n";
+        std::fs::write(&p.credentials, text).unwrap();
+        let err = check_login_target(&p, "dev", false, None).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, Error::BotocoreName { line: 2, .. }), "{msg}");
+        assert!(
+            msg.contains("[ dev ]") && msg.contains("rename the header to [dev]"),
+            "{msg}"
+        );
+        let c = creds("N");
+        let err = write_login_credentials(
+            &p,
+            &login("dev", &c, None),
+            &StoreOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::BotocoreName { .. }), "{err}");
+        assert_eq!(std::fs::read_to_string(&p.credentials).unwrap(), text);
+        // A header both read the same way is fine, comments after it too.
+        std::fs::write(
+            &p.credentials,
+            "[dev] # note\naws_access_key_id = A\nx_aws_cli_oidc_provider = idp\n",
+        )
+        .unwrap();
+        check_login_target(&p, "dev", false, None).unwrap();
     }
 
     #[test]

@@ -176,7 +176,9 @@ pub fn update<T>(
                     mode: m,
                 });
             }
-            m & 0o600
+            // Never wider than 0600 for others, and never unreadable for
+            // the owner (a 0200 file would be written back unreadable).
+            (m & 0o600) | 0o400
         }
         Err(_) => 0o600,
     };
@@ -232,7 +234,8 @@ pub fn unified_diff(old: &str, new: &str, path: &Path, created: bool) -> String 
     let (ra, rb) = (redact_lines(&a), redact_lines(&b));
     let mut line = |mark: char, raw: &str, shown: &str| {
         out.push(mark);
-        out.push_str(shown);
+        // The file is partly someone else's: its lines are shown escaped.
+        out.push_str(&crate::text::sanitize(shown.trim_end_matches(['\r', '\n'])));
         out.push('\n');
         if !raw.ends_with('\n') {
             out.push_str("\\ No newline at end of file\n");

@@ -520,17 +520,7 @@ fn login_reports_shadowed_credential_process_and_lists_managed_profile() {
         .expect("login");
     assert!(out.shadows_credential_process);
     assert!(out.credentials.changed && out.credentials.created && out.config.is_none());
-    let read = |path: &std::path::Path, kind| {
-        super::read_document(path)
-            .expect("read")
-            .expect("exists")
-            .profiles(kind)
-            .expect("profiles")
-    };
-    let seen = super::Profiles::merge(
-        read(&paths.config, super::FileKind::Config),
-        read(&paths.credentials, super::FileKind::Credentials),
-    );
+    let seen = super::read_profiles(&paths).expect("read");
     let dev = seen.profiles.get("dev").expect("dev");
     assert!(dev.contains_key("credential_process") && dev.contains_key("aws_session_token"));
     let managed = super::list_managed(&paths).expect("list");

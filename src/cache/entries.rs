@@ -377,7 +377,8 @@ fn put_in(
 /// The credentials stored under `key` for `role_arn`, fresh or not (see
 /// [`super::is_fresh`]); `None` when missing, corrupt or for another role.
 /// Reads exactly one entry.
-pub fn get_credentials(
+#[cfg(test)]
+pub(crate) fn get_credentials(
     store: &dyn SecretStore,
     key: &str,
     role_arn: &str,

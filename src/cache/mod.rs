@@ -38,9 +38,11 @@ mod keyring_real;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+#[cfg(test)]
+pub(crate) use entries::get_credentials;
 pub use entries::{
     CredentialsEntry, INDEX_KEY, RefreshTokenEntry, clear, credentials_key, delete_entry,
-    get_credentials, get_refresh_token, put_credentials, put_refresh_token, refresh_token_key,
+    get_refresh_token, put_credentials, put_refresh_token, refresh_token_key,
 };
 pub use file::FileStore;
 pub use keyring::{KEYRING_SERVICE, KeyringStore, MAX_VALUE_BYTES};

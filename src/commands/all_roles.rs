@@ -14,10 +14,12 @@ use std::process::ExitCode;
 use anyhow::Result;
 use aws_cli_oidc::awsfiles::StoreOptions;
 use aws_cli_oidc::awsfiles::document::check_profile_name;
-use aws_cli_oidc::awsfiles::profiles::{LoginWrite, format_expiry, write_login_credentials_many};
+use aws_cli_oidc::awsfiles::profiles::{
+    LoginWrite, check_login_files, format_expiry, write_login_credentials_many,
+};
 use aws_cli_oidc::cache;
 use aws_cli_oidc::config::FederationType;
-use aws_cli_oidc::federation::{self, Effects};
+use aws_cli_oidc::federation;
 use aws_cli_oidc::session;
 use aws_cli_oidc::sts::arn::RoleArn;
 
@@ -126,37 +128,27 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
         .into());
     }
     let paths = ctx.aws_paths()?;
+    // The profile names come from the assertion, after the login; the
+    // files themselves can be checked now.
+    check_login_files(&paths, args.region.as_deref())?;
     let opened = ctx.secret_store(&cfg, false)?;
     let config_dir = ctx.config_dir()?;
 
-    let (idp, sts) = ctx.http_clients(&cfg);
     let req = federation::Request {
         role_arn: None,
         duration: args.target.max_duration,
     };
     let ui = &ctx.ui;
-    let no_browser = args.no_browser;
-    let mut open_url = |url: &str| ui.open_login_url(url, no_browser);
-    // Every role is assumed, so nobody is asked to choose.
-    let mut choose_role = |_: &[aws_cli_oidc::saml::RolePair]| None;
-    let mut notice = |msg: &str| ui.warn(msg);
-    let mut fx = Effects {
-        idp_http: &idp,
-        sts_http: &sts,
-        sts_env: &ctx.env.sts,
-        open_url: &mut open_url,
-        choose_role: &mut choose_role,
-        notice: &mut notice,
-        now: time::OffsetDateTime::now_utc(),
-    };
-
     // The same per-provider lock, with the same failure marker, as every
     // other login and renewal: the provider may rotate the refresh token we
-    // are about to store.
+    // are about to store. Every role is assumed, so nobody is asked to choose.
     let on_wait = |left| super::warn_other_login(ui, &cfg.name, left);
     let lock = session::ProviderLock::take(&cfg, &cache::locks_dir(&config_dir), &on_wait)?;
     lock.check_other_failure()?;
-    let all = match federation::login_all_roles(&cfg, &req, &mut fx) {
+    let (all, now) = ctx.with_unattended_effects(&cfg, args.no_browser, |fx| {
+        (federation::login_all_roles(&cfg, &req, fx), fx.now)
+    });
+    let all = match all {
         Ok(all) => all,
         Err(e) => {
             lock.record_failure(&e.to_string());
@@ -175,7 +167,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<ExitCode> {
                 token_endpoint: &all.token_endpoint,
                 subject: None,
             },
-            fx.now,
+            now,
         )
     {
         ui.warn(&format!("could not store the refresh token: {e}"));

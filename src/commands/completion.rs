@@ -35,7 +35,7 @@ pub fn candidates(cli: CompleteCli, env: &Env) -> ExitCode {
         .unwrap_or_default(),
         CompleteKind::Profiles => location::locate(&env.files, Platform::current())
             .ok()
-            .and_then(|paths| super::read_aws_profiles(&paths).ok())
+            .and_then(|paths| aws_cli_oidc::awsfiles::read_profiles(&paths).ok())
             .map(|p| p.profiles.into_keys().collect())
             .unwrap_or_default(),
     };

@@ -25,6 +25,22 @@ pub fn run(ctx: &Ctx, args: ConsoleArgs) -> Result<ExitCode> {
         no_browser: args.no_browser,
         device: args.device,
     };
+    // Before the login: with the role known, its partition's endpoint (an
+    // ISO partition has no public one) and the endpoint URL itself.
+    let known_role = args
+        .target
+        .role
+        .as_deref()
+        .or(cfg.default_iam_role_arn.as_deref());
+    if let Some(role) = known_role {
+        let partition = partition_of(role).unwrap_or(Partition::Aws);
+        let endpoint = match &ctx.env.federation_endpoint {
+            Some(endpoint) => endpoint.clone(),
+            None => console::federation_endpoint(partition)?.to_string(),
+        };
+        aws_cli_oidc::http::check_url(&endpoint)
+            .with_context(|| format!("{} {endpoint}", console::ENDPOINT_VAR))?;
+    }
     let got = ctx.obtain(&cfg, &args.target, &want, flow)?;
     let partition = partition_of(&got.role_arn).unwrap_or(Partition::Aws);
     let region = args

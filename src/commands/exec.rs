@@ -9,7 +9,6 @@
 use std::ffi::OsString;
 use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -91,7 +90,7 @@ fn warn_if_default_competes(ctx: &Ctx) {
     let Ok(paths) = ctx.aws_paths() else {
         return;
     };
-    let Ok(profiles) = super::read_aws_profiles(&paths) else {
+    let Ok(profiles) = aws_cli_oidc::awsfiles::read_profiles(&paths) else {
         return;
     };
     if let Some(key) = plan::competing_default(&profiles) {
@@ -174,42 +173,33 @@ fn serve_while_running(
         .with_context(|| format!("cannot run {}", program_name(&cmd)))?;
     signals::install();
     let stop = AtomicBool::new(false);
-    type Reply = mpsc::Sender<Result<Secret<String>, String>>;
-    let (ask_tx, ask_rx) = mpsc::channel::<Reply>();
+    let port = server.port();
 
+    // A thread of its own reaps the child and forwards signals, so they go
+    // on while this thread answers a request, even one whose renewal is a
+    // browser login that lasts minutes. When the child exits it stops the
+    // server.
     let status = std::thread::scope(|scope| {
-        scope.spawn(|| {
-            let ask_tx = ask_tx;
-            server.serve(&stop, &mut || {
-                let (tx, rx) = mpsc::channel();
-                ask_tx
-                    .send(tx)
-                    .map_err(|_| "aws-cli-oidc exec is stopping".to_string())?;
-                rx.recv()
-                    .map_err(|_| "aws-cli-oidc exec is stopping".to_string())?
-            });
-        });
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(status)) => break Ok(status),
-                Ok(None) => {}
-                Err(e) => break Err(e),
-            }
-            signals::forward(child.id());
-            match ask_rx.recv_timeout(TICK) {
-                Ok(reply) => {
-                    let answer = answer(ctx, cfg, target, flow, &renew_want, margin, &mut current);
-                    let _ = reply.send(answer);
+        let reaper = scope.spawn(|| {
+            let status = loop {
+                match child.try_wait() {
+                    Ok(Some(status)) => break Ok(status),
+                    Ok(None) => {}
+                    Err(e) => break Err(e),
                 }
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-                Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(TICK),
-            }
-        };
-        // Queued requests fail at once instead of waiting for an answer.
-        drop(ask_rx);
-        stop.store(true, Ordering::SeqCst);
-        Server::wake(server.port());
-        status
+                signals::forward(child.id());
+                std::thread::sleep(TICK);
+            };
+            stop.store(true, Ordering::SeqCst);
+            Server::wake(port);
+            status
+        });
+        server.serve(&stop, &mut || {
+            answer(ctx, cfg, target, flow, &renew_want, margin, &mut current)
+        });
+        reaper
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the child's watcher failed")))
     });
     let status = status.context("cannot wait for the command")?;
     Ok(exit_code(status))

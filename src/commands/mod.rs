@@ -188,25 +188,6 @@ pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
     }
 }
 
-/// The profiles an AWS SDK sees in the two files (a missing file reads as
-/// empty; the credentials file wins for a property set in both). For the
-/// completion lister and `exec`'s check of `[default]`.
-// The library's `awsfiles::profiles::read_profiles` did this until it was
-// removed as unused; it could return there.
-fn read_aws_profiles(paths: &AwsPaths) -> Result<aws_cli_oidc::awsfiles::Profiles> {
-    use aws_cli_oidc::awsfiles::{FileKind, Profiles, read_document};
-    let read = |path: &std::path::Path, kind| -> Result<Profiles> {
-        Ok(match read_document(path)? {
-            Some(doc) => doc.profiles(kind).map_err(|e| e.with_path(path))?,
-            None => Profiles::default(),
-        })
-    };
-    Ok(Profiles::merge(
-        read(&paths.config, FileKind::Config)?,
-        read(&paths.credentials, FileKind::Credentials)?,
-    ))
-}
-
 /// What every command has at hand.
 pub struct Ctx<'a> {
     config_dir: Option<PathBuf>,
@@ -344,6 +325,33 @@ impl Ctx<'_> {
                 Ok(None)
             }
         }
+    }
+
+    /// Run `f` with the effects of a login that asks nobody to choose a role
+    /// (`roles` lists them all, `--all-roles` assumes them all): the
+    /// provider's and STS's clients, the login URL opened (or only printed
+    /// with `no_browser`) and notices on stderr.
+    fn with_unattended_effects<T>(
+        &self,
+        cfg: &ProviderConfig,
+        no_browser: bool,
+        f: impl FnOnce(&mut Effects<'_>) -> T,
+    ) -> T {
+        let (idp, sts) = self.http_clients(cfg);
+        let ui = &self.ui;
+        let mut open_url = |url: &str| ui.open_login_url(url, no_browser);
+        let mut choose_role = |_: &[aws_cli_oidc::saml::RolePair]| None;
+        let mut notice = |msg: &str| ui.warn(msg);
+        let mut fx = Effects {
+            idp_http: &idp,
+            sts_http: &sts,
+            sts_env: &self.env.sts,
+            open_url: &mut open_url,
+            choose_role: &mut choose_role,
+            notice: &mut notice,
+            now: time::OffsetDateTime::now_utc(),
+        };
+        f(&mut fx)
     }
 
     /// Obtain credentials for `target` by the session policy (cache, then

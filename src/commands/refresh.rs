@@ -18,7 +18,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use aws_cli_oidc::awsfiles::StoreOptions;
 use aws_cli_oidc::awsfiles::profiles::{
-    LoginWrite, ManagedSource, format_expiry, list_managed, write_login_credentials,
+    LoginWrite, ManagedSource, check_login_target, format_expiry, list_managed,
+    write_login_credentials,
 };
 use aws_cli_oidc::config::ConfigFile;
 use aws_cli_oidc::{jitter, session};
@@ -161,6 +162,13 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<ExitCode> {
             store_required: false,
             login_hint: relogin.clone(),
         };
+        // What the write would refuse is found before the refresh token
+        // is spent and STS is called.
+        if let Err(e) = check_login_target(&paths, &m.profile, false, None) {
+            ctx.ui.warn(&format!("profile {}: {e}", m.profile));
+            failures += 1;
+            continue;
+        }
         let got = match ctx.obtain(
             &cfg,
             &target,

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use aws_cli_oidc::cli::{RolesArgs, TargetArgs};
 use aws_cli_oidc::config::FederationType;
-use aws_cli_oidc::federation::{self, Effects};
+use aws_cli_oidc::federation;
 use aws_cli_oidc::roles::{self, RoleRow};
 use aws_cli_oidc::session::{self, Plan};
 
@@ -76,20 +76,7 @@ fn saml_pairs(
     no_browser: bool,
 ) -> Result<Vec<aws_cli_oidc::saml::RolePair>> {
     let opened = ctx.secret_store(cfg, false)?;
-    let (idp, sts) = ctx.http_clients(cfg);
     let ui = &ctx.ui;
-    let mut open_url = |url: &str| ui.open_login_url(url, no_browser);
-    let mut choose_role = |_: &[aws_cli_oidc::saml::RolePair]| None;
-    let mut notice = |msg: &str| ui.warn(msg);
-    let mut fx = Effects {
-        idp_http: &idp,
-        sts_http: &sts,
-        sts_env: &ctx.env.sts,
-        open_url: &mut open_url,
-        choose_role: &mut choose_role,
-        notice: &mut notice,
-        now: time::OffsetDateTime::now_utc(),
-    };
     let config_dir = ctx.config_dir()?;
     let locks = aws_cli_oidc::cache::locks_dir(&config_dir);
     let req = federation::Request::default();
@@ -107,10 +94,12 @@ fn saml_pairs(
         login_hint: String::new(),
         on_wait: &on_wait,
     };
-    let (grant, source) =
-        session::obtain_grant(&plan, &mut fx, &mut |fx| federation::login_grant(cfg, fx))
-            .with_context(|| format!("roles of provider {:?}", cfg.name))?;
-    ui.debug(&format!("roles: tokens from {source:?}"));
-    federation::saml_roles(cfg, &grant, &fx)
-        .with_context(|| format!("roles of provider {:?}", cfg.name))
+    ctx.with_unattended_effects(cfg, no_browser, |fx| {
+        let (grant, source) =
+            session::obtain_grant(&plan, fx, &mut |fx| federation::login_grant(cfg, fx))
+                .with_context(|| format!("roles of provider {:?}", cfg.name))?;
+        ui.debug(&format!("roles: tokens from {source:?}"));
+        federation::saml_roles(cfg, &grant, fx)
+            .with_context(|| format!("roles of provider {:?}", cfg.name))
+    })
 }

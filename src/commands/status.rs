@@ -43,6 +43,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<ExitCode> {
     let inputs = Inputs {
         config_dir: ctx.config_dir()?,
         paths: ctx.aws_paths()?,
+        now: OffsetDateTime::now_utc(),
     };
     let mut probe = |dir: &Path| -> Result<Box<dyn SecretStore>, String> {
         cache::open_store(StoreChoice::Keyring, dir, KEYRING_PROBE_TIMEOUT)
@@ -89,6 +90,8 @@ pub struct Inputs {
     pub config_dir: PathBuf,
     /// The AWS config and credentials files.
     pub paths: AwsPaths,
+    /// The clock, for what is still fresh.
+    pub now: OffsetDateTime,
 }
 
 /// Everything `status` shows, read once.
@@ -195,8 +198,8 @@ pub struct EntryRow {
 /// A problem worth the user's attention.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Warning {
-    /// `shadowing_keys`, `file_mode`, `botocore_refuses`, `config_error`
-    /// or `keyring_unavailable`.
+    /// `shadowing_keys`, `file_mode`, `botocore_refuses`, `config_error`,
+    /// `keyring_unavailable` or `needs_login`.
     pub kind: &'static str,
     /// The file concerned.
     pub path: Option<PathBuf>,
@@ -328,6 +331,7 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
         }
     }
 
+    needs_login_warnings(&providers, &cache_entries, inputs.now, &mut warnings);
     check_mode(&config_file, &mut warnings);
     let paths = &inputs.paths;
     let credentials = read_aws_file(&paths.credentials, FileKind::Credentials, &mut warnings);
@@ -349,6 +353,38 @@ pub fn gather(inputs: &Inputs, probe: &mut Probe<'_>) -> Report {
         },
         cache_entries,
         warnings,
+    }
+}
+
+/// Providers whose next `get-cred` needs a browser: no refresh token stored
+/// and no cached credentials still fresh. Said before a cron job or an SDK
+/// finds out.
+fn needs_login_warnings(
+    providers: &[ProviderRow],
+    entries: &[EntryRow],
+    now: OffsetDateTime,
+    warnings: &mut Vec<Warning>,
+) {
+    for p in providers.iter().filter(|p| p.federation_type.is_some()) {
+        let mine = |e: &&EntryRow| e.provider.as_deref() == Some(p.name.as_str());
+        let has_refresh = entries
+            .iter()
+            .filter(mine)
+            .any(|e| e.kind == "refresh_token");
+        let has_fresh = entries
+            .iter()
+            .filter(mine)
+            .any(|e| e.kind == "credentials" && e.expires.is_some_and(|t| t > now));
+        if !has_refresh && !has_fresh {
+            warnings.push(warn(
+                "needs_login",
+                None,
+                format!(
+                    "provider {:?} has no refresh token and no fresh cached credentials: its next get-cred or credential_process call needs a browser login; run: aws-cli-oidc get-cred -p {} -s",
+                    p.name, p.name
+                ),
+            ));
+        }
     }
 }
 
@@ -422,56 +458,44 @@ fn entry_row(
 
 /// Warn when a file we care about is readable or writable by others.
 fn check_mode(path: &Path, warnings: &mut Vec<Warning>) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(path) {
-            let mode = meta.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                warnings.push(warn(
-                    "file_mode",
-                    Some(path),
-                    format!(
-                        "{}: mode {mode:04o} is wider than 0600, so other users may read it; run: chmod 600 {}",
-                        path.display(),
-                        path.display()
-                    ),
-                ));
-            }
-        }
+    if let Some(mode) = aws_cli_oidc::safe_file::wider_than_private(path) {
+        warnings.push(warn(
+            "file_mode",
+            Some(path),
+            format!(
+                "{}: mode {mode:04o} is wider than 0600, so other users may read it; run: chmod 600 {}",
+                path.display(),
+                path.display()
+            ),
+        ));
     }
-    #[cfg(not(unix))]
-    let _ = (path, warnings);
 }
 
 /// Read one AWS file: mode check, botocore check, parse. `None` when missing
 /// or unreadable (then a warning says why).
 fn read_aws_file(path: &Path, kind: FileKind, warnings: &mut Vec<Warning>) -> Option<Document> {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(_) => {
-                warnings.push(warn(
-                    "botocore_refuses",
-                    Some(path),
-                    format!(
-                        "{}: not valid UTF-8; botocore cannot read it",
-                        path.display()
-                    ),
-                ));
+    let text =
+        match aws_cli_oidc::safe_file::read_capped(path, aws_cli_oidc::safe_file::caps::AWS_FILE) {
+            Ok(None) => return None,
+            Ok(Some(bytes)) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => {
+                    warnings.push(warn(
+                        "botocore_refuses",
+                        Some(path),
+                        format!(
+                            "{}: not valid UTF-8; botocore cannot read it",
+                            path.display()
+                        ),
+                    ));
+                    return None;
+                }
+            },
+            Err(e) => {
+                warnings.push(warn("config_error", Some(path), e.to_string()));
                 return None;
             }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-        Err(e) => {
-            warnings.push(warn(
-                "config_error",
-                Some(path),
-                format!("{}: cannot read it: {e}", path.display()),
-            ));
-            return None;
-        }
-    };
+        };
     check_mode(path, warnings);
     for problem in botocore_problems(&text) {
         warnings.push(warn(
@@ -817,6 +841,11 @@ pub fn render_json(r: &Report, now: OffsetDateTime) -> String {
     text
 }
 
+/// The fixture-time helpers, shared with `tests/cli/status.rs`.
+#[cfg(test)]
+#[path = "../../tests/support/fixture_time.rs"]
+mod fixture_time;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -824,61 +853,7 @@ mod tests {
 
     const NOW: OffsetDateTime = datetime!(2026-11-27 22:00:00 UTC);
 
-    /// `{{now+42m30s}}` / `{{now-2h0m30s}}` in fixture text, resolved against `now`.
-    fn resolve_times(text: &str, now: OffsetDateTime) -> String {
-        let mut out = String::new();
-        let mut rest = text;
-        while let Some(start) = rest.find("{{now") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 5..];
-            let end = after.find("}}").expect("unclosed placeholder");
-            let spec = &after[..end];
-            let (sign, units) = spec.split_at(1);
-            let mut secs = 0i64;
-            let mut num = String::new();
-            for c in units.chars() {
-                if c.is_ascii_digit() {
-                    num.push(c);
-                } else {
-                    let n: i64 = num.parse().expect("number");
-                    num.clear();
-                    secs += n * match c {
-                        'd' => 86400,
-                        'h' => 3600,
-                        'm' => 60,
-                        's' => 1,
-                        _ => panic!("unit {c}"),
-                    };
-                }
-            }
-            let t = if sign == "-" {
-                now - time::Duration::seconds(secs)
-            } else {
-                now + time::Duration::seconds(secs)
-            };
-            out.push_str(&aws_cli_oidc::output::rfc3339_utc(t));
-            rest = &after[end + 2..];
-        }
-        out.push_str(rest);
-        out
-    }
-
-    fn copy_fixture(from: &Path, to: &Path, now: OffsetDateTime) {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::create_dir_all(to).unwrap();
-        std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o700)).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy_fixture(&entry.path(), &target, now);
-            } else {
-                let text = std::fs::read_to_string(entry.path()).unwrap();
-                std::fs::write(&target, resolve_times(&text, now)).unwrap();
-                std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
-            }
-        }
-    }
+    use super::fixture_time::copy_fixture;
 
     fn fixture_home(now: OffsetDateTime) -> tempfile::TempDir {
         use std::os::unix::fs::PermissionsExt;
@@ -892,6 +867,7 @@ mod tests {
 
     fn inputs(home: &Path) -> Inputs {
         Inputs {
+            now: NOW,
             config_dir: home.join(".aws-cli-oidc"),
             paths: AwsPaths {
                 config: home.join(".aws/config"),
@@ -941,7 +917,15 @@ mod tests {
             .iter()
             .map(|w| w["kind"].as_str().unwrap())
             .collect();
-        assert_eq!(kinds, ["file_mode", "botocore_refuses", "shadowing_keys"]);
+        assert_eq!(
+            kinds,
+            [
+                "needs_login",
+                "file_mode",
+                "botocore_refuses",
+                "shadowing_keys"
+            ]
+        );
         assert_eq!(v["secret_store"]["remembered"], "file");
     }
 

@@ -212,7 +212,12 @@ impl ConfigFile {
     pub fn save(&self) -> Result<(), Error> {
         let text = self.render()?;
         let target = safe_file::resolve_symlinks(&self.path)?;
-        safe_file::private_dir(safe_file::parent_dir(&target))?;
+        // A missing directory is created private; an existing one (perhaps
+        // a dotfiles repository the file links into) is left as it is.
+        let dir = safe_file::parent_dir(&target);
+        if !dir.is_dir() {
+            safe_file::private_dir(dir)?;
+        }
         safe_file::write_atomic(&target, text.as_bytes(), 0o600)?;
         Ok(())
     }

@@ -497,12 +497,10 @@ mod tests {
             total_timeout: Some(Duration::from_millis(300)),
             ..Default::default()
         };
-        let started = Instant::now();
         let e = UreqClient::new(&settings)
             .unwrap()
             .send(&Request::get(url.clone()))
             .unwrap_err();
-        assert!(started.elapsed() < Duration::from_secs(5));
         assert!(
             e.to_string().contains("no answer in time") && e.to_string().contains(&url),
             "{e}"

@@ -7,6 +7,8 @@
 //! client secrets, codes and tokens.
 
 pub mod client;
+#[cfg(test)]
+pub(crate) mod fake;
 pub mod proxy;
 pub mod retry;
 mod tls;

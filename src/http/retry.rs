@@ -184,8 +184,10 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let at = time::PrimitiveDateTime::parse(value, &format)
         .ok()?
         .assume_utc();
-    let at = SystemTime::from(at);
-    Some(at.duration_since(now).unwrap_or_default())
+    // In `time`, not `SystemTime`: a date before 1601 cannot be a Windows
+    // SystemTime, and a past date means "now".
+    let wait = at - time::OffsetDateTime::from(now);
+    Some(Duration::try_from(wait).unwrap_or_default())
 }
 
 /// The fault in `result`, or `None` when it is a success to return.
@@ -428,30 +430,11 @@ mod tests {
         }
     }
 
+    use crate::http::fake::FakeHttp;
+
     /// Answers from a script, counting attempts.
-    struct Script {
-        answers: RefCell<Vec<Result<Response, Error>>>,
-        sent: Cell<usize>,
-    }
-
-    impl Script {
-        fn new(mut answers: Vec<Result<Response, Error>>) -> Self {
-            answers.reverse();
-            Script {
-                answers: RefCell::new(answers),
-                sent: Cell::new(0),
-            }
-        }
-    }
-
-    impl HttpClient for Script {
-        fn send(&self, _req: &Request) -> Result<Response, Error> {
-            self.sent.set(self.sent.get() + 1);
-            self.answers
-                .borrow_mut()
-                .pop()
-                .unwrap_or_else(|| Ok(answer(200, "")))
-        }
+    fn script(answers: Vec<Result<Response, Error>>) -> FakeHttp {
+        FakeHttp::new(answers)
     }
 
     fn answer(status: u16, body: &str) -> Response {
@@ -478,7 +461,7 @@ mod tests {
 
     #[test]
     fn two_faults_then_success_takes_three_attempts() {
-        let script = Script::new(vec![
+        let script = script(vec![
             Ok(answer(503, "")),
             Err(transport(Delivery::Interrupted)),
             Ok(answer(200, "ok")),
@@ -486,7 +469,7 @@ mod tests {
         let client = Retrying::new(script, fake_fx());
         let resp = client.send(&Request::get("https://idp.example/")).unwrap();
         assert_eq!(resp.body, b"ok");
-        assert_eq!(client.inner().sent.get(), 3);
+        assert_eq!(client.inner().count(), 3);
         SLEPT.with(|s| assert_eq!(*s.borrow(), [MS(500), MS(1000)]));
     }
 
@@ -495,17 +478,17 @@ mod tests {
         let mut req = Request::get("https://sts.example/");
         req.error_code = Some(sts_code);
         let client = Retrying::new(
-            Script::new((0..3).map(|_| Ok(answer(400, "code:Throttling"))).collect()),
+            script((0..3).map(|_| Ok(answer(400, "code:Throttling"))).collect()),
             fake_fx(),
         );
         assert_eq!(client.send(&req).unwrap().status, 400);
-        assert_eq!(client.inner().sent.get(), 3, "gives up after three");
+        assert_eq!(client.inner().count(), 3, "gives up after three");
         let client = Retrying::new(
-            Script::new(vec![Ok(answer(403, "code:AccessDenied"))]),
+            script(vec![Ok(answer(403, "code:AccessDenied"))]),
             fake_fx(),
         );
         assert_eq!(client.send(&req).unwrap().status, 403);
-        assert_eq!(client.inner().sent.get(), 1, "tried once");
+        assert_eq!(client.inner().count(), 1, "tried once");
     }
 
     #[test]
@@ -532,13 +515,13 @@ mod tests {
         let mut req = Request::post_form("https://idp.example/token", [("code", "c")]);
         req.replay = Replay::IfUnsent;
         let client = Retrying::new(
-            Script::new(vec![
+            script(vec![
                 Err(transport(Delivery::NotSent)),
                 Err(transport(Delivery::Interrupted)),
             ]),
             fake_fx(),
         );
         assert!(client.send(&req).is_err());
-        assert_eq!(client.inner().sent.get(), 2);
+        assert_eq!(client.inner().count(), 2);
     }
 }

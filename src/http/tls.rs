@@ -2,7 +2,6 @@
 //! CA bundle), the client certificate for mTLS, and the PEM files they come
 //! from. Every error names the file and the setting to fix.
 
-use std::fs;
 use std::path::Path;
 
 use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig};
@@ -58,11 +57,16 @@ pub(super) fn tls_config(settings: &NetworkSettings) -> Result<TlsConfig, Error>
 }
 
 fn read_pem(path: &Path, what: &'static str) -> Result<Vec<u8>, Error> {
-    fs::read(path).map_err(|e| Error::Settings {
+    let settings = |message: String| Error::Settings {
         what,
         path: path.display().to_string(),
-        message: format!("cannot be read: {e}"),
-    })
+        message,
+    };
+    // A regular file of sane size: a FIFO or a device must not hang or
+    // exhaust a login.
+    crate::safe_file::read_capped(path, crate::safe_file::caps::AWS_FILE)
+        .map_err(|e| settings(format!("cannot be read: {e}")))?
+        .ok_or_else(|| settings("cannot be read: it does not exist".to_string()))
 }
 
 fn load_certs(path: &Path, what: &'static str) -> Result<Vec<Certificate<'static>>, Error> {
@@ -103,6 +107,7 @@ mod tests {
     use super::*;
     use crate::http::client::UreqClient;
     use crate::http::{HttpClient, Request};
+    use std::fs;
     use std::net::TcpListener;
     use std::path::PathBuf;
     use std::thread;

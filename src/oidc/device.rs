@@ -323,7 +323,7 @@ fn is_poll_outcome(error: &str) -> bool {
 mod tests {
     use super::*;
     use crate::config::ClientAuthMethod;
-    use crate::oidc::fake::{FakeHttp, response};
+    use crate::http::fake::{FakeHttp, response};
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use std::cell::Cell;

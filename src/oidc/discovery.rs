@@ -89,7 +89,7 @@ pub fn parse(metadata_url: &str, body: &[u8]) -> Result<Metadata, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::oidc::fake::{FakeHttp, response};
+    use crate::http::fake::{FakeHttp, response};
 
     const URL: &str = "https://sso.example.com/realms/corp/.well-known/openid-configuration";
 

@@ -18,8 +18,8 @@ pub mod loopback;
 pub mod pkce;
 pub mod token;
 
-#[cfg(test)]
-mod fake;
+pub use discovery::discover;
+pub use token::{ExchangeParams, refresh, token_exchange};
 
 use std::time::Duration;
 
@@ -370,11 +370,6 @@ fn token_error_text(error: Option<&str>, description: Option<&str>) -> String {
     }
 }
 
-/// GET and check the discovery document at `metadata_url`.
-pub fn discover(http: &dyn HttpClient, metadata_url: &str) -> Result<Metadata, Error> {
-    discovery::discover(http, metadata_url)
-}
-
 /// Run the browser login: bind the loopback listener, call `open_url` with the
 /// authorization URL, wait for the callback, exchange the code, check the ID token.
 ///
@@ -452,44 +447,10 @@ pub fn browser_login(
     Ok(LoginResult { tokens, claims })
 }
 
-/// The `refresh_token` grant. The answer may lack an `id_token`; when it has
-/// one, check it with [`id_token::validate`] (without a nonce).
-pub fn refresh(
-    http: &dyn HttpClient,
-    token_endpoint: &str,
-    client: &ClientCredentials,
-    refresh_token: &Secret<String>,
-) -> Result<TokenResponse, Error> {
-    token::refresh(http, token_endpoint, client, refresh_token)
-}
-
-/// RFC 8693 token exchange.
-pub fn token_exchange(
-    http: &dyn HttpClient,
-    token_endpoint: &str,
-    client: &ClientCredentials,
-    subject_token: &Secret<String>,
-    subject_token_type: &str,
-    audience: Option<&str>,
-    requested_token_type: &str,
-) -> Result<TokenResponse, Error> {
-    token::token_exchange(
-        http,
-        token_endpoint,
-        client,
-        &token::ExchangeParams {
-            subject_token,
-            subject_token_type,
-            audience,
-            requested_token_type,
-        },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::oidc::fake::{FakeHttp, response};
+    use crate::http::fake::{FakeHttp, response};
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use sha2::{Digest, Sha256};

@@ -297,7 +297,7 @@ fn parse_success(url: &str, body: &[u8]) -> Result<TokenResponse, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::oidc::fake::{FakeHttp, response};
+    use crate::http::fake::{FakeHttp, response};
 
     const URL: &str = "https://idp.example/token";
 

@@ -293,54 +293,29 @@ impl Call<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::cell::RefCell;
-
     use super::*;
     use time::macros::datetime;
 
-    /// Records each request and answers with one canned response.
-    struct FakeHttp {
-        status: u16,
-        body: Vec<u8>,
-        seen: RefCell<Vec<Request>>,
+    use crate::http::fake::FakeHttp;
+
+    /// One canned STS answer.
+    fn fake(status: u16, body: impl Into<Vec<u8>>) -> FakeHttp {
+        FakeHttp::bytes(status, "text/xml", body.into())
     }
 
-    impl FakeHttp {
-        fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
-            FakeHttp {
-                status,
-                body: body.into(),
-                seen: RefCell::new(Vec::new()),
-            }
-        }
-
-        fn fixture(status: u16, name: &str) -> Self {
-            let path = format!("{}/fixtures/sts/{name}", env!("CARGO_MANIFEST_DIR"));
-            FakeHttp::new(
-                status,
-                std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
-            )
-        }
-
-        /// The single request sent, as decoded form pairs.
-        fn form(&self) -> Vec<(String, String)> {
-            let seen = self.seen.borrow();
-            assert_eq!(seen.len(), 1, "exactly one request");
-            let body = seen[0].body.clone().unwrap_or_default();
-            form_urlencoded::parse(&body).into_owned().collect()
-        }
+    /// One canned answer read from `fixtures/sts/NAME`.
+    fn fixture(status: u16, name: &str) -> FakeHttp {
+        let path = format!("{}/fixtures/sts/{name}", env!("CARGO_MANIFEST_DIR"));
+        fake(
+            status,
+            std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
+        )
     }
 
-    impl HttpClient for FakeHttp {
-        fn send(&self, req: &Request) -> Result<Response, crate::http::Error> {
-            self.seen.borrow_mut().push(req.clone());
-            Ok(Response {
-                status: self.status,
-                content_type: Some("text/xml".into()),
-                retry_after: None,
-                body: self.body.clone(),
-            })
-        }
+    /// The single request sent, as decoded form pairs.
+    fn form(http: &FakeHttp) -> Vec<(String, String)> {
+        assert_eq!(http.count(), 1, "exactly one request");
+        http.form(0)
     }
 
     const ROLE: &str = "arn:aws:iam::123456789012:role/x";
@@ -355,13 +330,13 @@ mod tests {
 
     #[test]
     fn web_identity_posts_encoded_form_and_returns_credentials() {
-        let http = FakeHttp::fixture(200, "web_identity_success.xml");
+        let http = fixture(200, "web_identity_success.xml");
         let token = Secret::new("eyJ.a+b/c=.sig=".to_string());
         let c =
             assume_role_with_web_identity(&http, ENDPOINT, ROLE, "alice", &token, 3600).unwrap();
         assert_eq!(c.access_key_id.expose(), "ASIAWEBIDENTITYEXAMPLE");
         assert_eq!(c.expiration, datetime!(2026-11-27 22:10:00 UTC));
-        let seen = http.seen.borrow();
+        let seen = http.sent.borrow();
         assert_eq!(seen[0].method, crate::http::Method::Post);
         assert_eq!(seen[0].url, ENDPOINT);
         let raw = String::from_utf8(seen[0].body.clone().unwrap()).unwrap();
@@ -372,7 +347,7 @@ mod tests {
         );
         drop(seen);
         assert_eq!(
-            http.form(),
+            form(&http),
             pairs(&[
                 ("Action", "AssumeRoleWithWebIdentity"),
                 ("Version", "2011-06-15"),
@@ -386,7 +361,7 @@ mod tests {
 
     #[test]
     fn saml_posts_principal_and_assertion() {
-        let http = FakeHttp::fixture(200, "saml_success.xml");
+        let http = fixture(200, "saml_success.xml");
         let saml = Secret::new("PHNhbWxwOlJlc3BvbnNlLz4=".to_string());
         let c = assume_role_with_saml(
             &http,
@@ -399,7 +374,7 @@ mod tests {
         .unwrap();
         assert_eq!(c.access_key_id.expose(), "ASIASAMLEXAMPLE00001");
         assert_eq!(
-            http.form(),
+            form(&http),
             pairs(&[
                 ("Action", "AssumeRoleWithSAML"),
                 ("Version", "2011-06-15"),
@@ -413,7 +388,7 @@ mod tests {
 
     #[test]
     fn error_response_maps_to_api_error_message() {
-        let http = FakeHttp::fixture(403, "saml_error_access_denied.xml");
+        let http = fixture(403, "saml_error_access_denied.xml");
         let saml = Secret::new("PHNhbWxwOlJlc3BvbnNlLz4=".to_string());
         let err = assume_role_with_saml(&http, ENDPOINT, ROLE, PROVIDER, &saml, 3600).unwrap_err();
         assert_eq!(
@@ -425,7 +400,7 @@ mod tests {
 
     #[test]
     fn web_identity_error_names_action_and_role() {
-        let http = FakeHttp::fixture(400, "web_identity_error_invalid_token.xml");
+        let http = fixture(400, "web_identity_error_invalid_token.xml");
         let token = Secret::new("tok".to_string());
         let err =
             assume_role_with_web_identity(&http, ENDPOINT, ROLE, "s", &token, 900).unwrap_err();
@@ -439,7 +414,7 @@ mod tests {
 
     #[test]
     fn duration_validation_error_is_detected() {
-        let http = FakeHttp::fixture(400, "error_duration_too_long.xml");
+        let http = fixture(400, "error_duration_too_long.xml");
         let saml = Secret::new("x".to_string());
         let err = assume_role_with_saml(&http, ENDPOINT, ROLE, PROVIDER, &saml, 43200).unwrap_err();
         assert!(err.is_duration_too_long(), "{err}");
@@ -469,7 +444,7 @@ mod tests {
         ))
         .unwrap();
         body.push_str("<pre>SAMLAssertion=QUJDREVGR0hJSktMTU5PUA%3D%3D</pre>");
-        let http = FakeHttp::new(500, body);
+        let http = fake(500, body);
         let saml = Secret::new("QUJDREVGR0hJSktMTU5PUA==".to_string());
         let err = assume_role_with_saml(&http, ENDPOINT, ROLE, PROVIDER, &saml, 3600).unwrap_err();
         let msg = err.to_string();
@@ -496,7 +471,7 @@ mod tests {
     #[test]
     fn success_status_with_garbage_body_does_not_quote_it() {
         let body = "<AssumeRoleWithSAMLResponse><AssumeRoleWithSAMLResult><Credentials><AccessKeyId>AKIA</AccessKeyId><SecretAccessKey>VERYSECRETVALUE</SecretAccessKey></Credentials></AssumeRoleWithSAMLResult></AssumeRoleWithSAMLResponse>";
-        let http = FakeHttp::new(200, body);
+        let http = fake(200, body);
         let err = assume_role_with_saml(
             &http,
             ENDPOINT,
@@ -519,7 +494,7 @@ mod tests {
 
     #[test]
     fn non_utf8_body_is_still_a_clear_error() {
-        let http = FakeHttp::new(502, vec![0xff, 0xfe, b'o', b'o', b'p', b's']);
+        let http = fake(502, vec![0xff, 0xfe, b'o', b'o', b'p', b's']);
         let err = assume_role_with_web_identity(
             &http,
             ENDPOINT,
@@ -549,7 +524,7 @@ mod tests {
 
     #[test]
     fn credentials_debug_hides_secrets() {
-        let http = FakeHttp::fixture(200, "web_identity_success.xml");
+        let http = fixture(200, "web_identity_success.xml");
         let c = assume_role_with_web_identity(
             &http,
             ENDPOINT,

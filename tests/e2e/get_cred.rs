@@ -972,12 +972,13 @@ fn ctrl_c_while_waiting_for_the_browser_leaves_nothing_behind() {
         .status()
         .expect("kill -INT");
     assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(5);
+    // A hang guard, not a timing claim: the command must end on Ctrl-C.
+    let deadline = Instant::now() + support::COMMAND_TIMEOUT;
     let exit = loop {
         if let Some(s) = child.try_wait().expect("wait") {
             break s;
         }
-        assert!(Instant::now() < deadline, "still running 5 s after Ctrl-C");
+        assert!(Instant::now() < deadline, "still running long after Ctrl-C");
         std::thread::sleep(Duration::from_millis(20));
     };
     support::kill_group(child.id());

@@ -46,6 +46,8 @@ enum Setup {
     },
     /// The STS call answered by a front.
     Sts(u16, &'static str, String),
+    /// The file system arranged by a function (FIFOs, links, modes, sizes).
+    Files(fn(&Sandbox)),
     /// browser.sh sends this callback query (`STATE` = the login's state).
     Callback(String),
 }
@@ -808,10 +810,134 @@ fn snapshot(sandbox: &Sandbox) -> Vec<(PathBuf, Option<Vec<u8>>)> {
     ]
     .into_iter()
     .map(|p| {
-        let bytes = std::fs::read(&p).ok();
+        // Only regular files are read: a FIFO row must not hang the harness.
+        let regular = std::fs::metadata(&p).is_ok_and(|m| m.is_file());
+        let bytes = regular.then(|| std::fs::read(&p).ok()).flatten();
         (p, bytes)
     })
     .collect()
+}
+
+/// Files that are not what they seem: FIFOs, devices, oversized files,
+/// links planted where we keep files of our own, and headers botocore reads
+/// differently. Each is refused with its name, never a hang or a write.
+fn filesystem_rows() -> Vec<Row> {
+    fn mkfifo(path: &std::path::Path) {
+        let _ = std::fs::remove_file(path);
+        let ok = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "mkfifo {}", path.display());
+    }
+    fn link(target: &str, at: &std::path::Path) {
+        let _ = std::fs::remove_file(at);
+        std::os::unix::fs::symlink(target, at).unwrap_or_else(|e| panic!("symlink: {e}"));
+    }
+    fn aws_dir(s: &Sandbox) -> PathBuf {
+        let dir = s
+            .aws_credentials_path()
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        dir
+    }
+    let f = |arrange: fn(&Sandbox), command: Vec<String>, code: i32, fragment: &str| {
+        row("filesystem", Setup::Files(arrange), command, code, fragment)
+    };
+    let login = args(&["login", "--profile", "dev", "-p", "oidc"]);
+    let install = args(&["install-profile", "--profile", "dev", "-p", "oidc"]);
+    vec![
+        f(
+            |s| mkfifo(&s.config_path()),
+            get_cred("oidc"),
+            1,
+            "is a FIFO",
+        ),
+        f(
+            |s| link("/dev/zero", &s.config_path()),
+            get_cred("oidc"),
+            1,
+            "is a device",
+        ),
+        f(
+            |s| std::fs::write(s.config_path(), vec![b'#'; 2 * 1024 * 1024]).unwrap_or_default(),
+            get_cred("oidc"),
+            1,
+            "larger than",
+        ),
+        f(
+            |s| {
+                aws_dir(s);
+                mkfifo(&s.aws_credentials_path());
+            },
+            login.clone(),
+            1,
+            "is a FIFO",
+        ),
+        f(
+            |s| {
+                aws_dir(s);
+                link("/dev/urandom", &s.aws_config_path());
+            },
+            install.clone(),
+            1,
+            "is a device",
+        ),
+        f(
+            |s| {
+                aws_dir(s);
+                let big = vec![b'#'; 17 * 1024 * 1024];
+                std::fs::write(s.aws_credentials_path(), big).unwrap_or_default();
+            },
+            login.clone(),
+            1,
+            "larger than",
+        ),
+        f(
+            |s| {
+                let dir = aws_dir(s);
+                link("/tmp/aws-cli-oidc-planted-victim", &dir.join("config.lock"));
+            },
+            install.clone(),
+            1,
+            "symbolic link",
+        ),
+        f(
+            |s| {
+                let locks = s.config_dir().join("locks");
+                std::fs::create_dir_all(&locks).unwrap_or_default();
+                link(
+                    "/tmp/aws-cli-oidc-planted-victim",
+                    &locks.join("refresh.oidc.lock"),
+                );
+            },
+            get_cred("oidc"),
+            1,
+            "symbolic link",
+        ),
+        f(
+            |s| {
+                aws_dir(s);
+                let text = "[ dev ]\naws_access_key_id = A\nx_aws_cli_oidc_provider = oidc\n";
+                std::fs::write(s.aws_credentials_path(), text).unwrap_or_default();
+            },
+            login.clone(),
+            1,
+            "rename the header to [dev]",
+        ),
+        f(
+            |s| {
+                let cache = s.config_dir().join("cache");
+                std::fs::write(&cache, "not a directory").unwrap_or_default();
+            },
+            // The login still answers; the notices name the file and why.
+            args(&["get-cred", "-p", "oidc", "-s", "-j"]),
+            0,
+            "Not a directory",
+        ),
+    ]
 }
 
 /// Runs one row; `Err` describes how it missed its expectation.
@@ -863,6 +989,7 @@ fn run_row(peers: &Peers, row: &Row) -> Result<(), String> {
         Setup::Callback(query) => {
             sandbox = sandbox.mode("callback").env("E2E_CALLBACK_QUERY", query);
         }
+        Setup::Files(arrange) => arrange(&sandbox),
     }
     let before = snapshot(&sandbox);
     let args: Vec<&str> = row.args.iter().map(String::as_str).collect();
@@ -911,6 +1038,7 @@ fn bad_input_catalogue() {
     rows.extend(saml_rows());
     rows.extend(sts_rows());
     rows.extend(aws_file_rows());
+    rows.extend(filesystem_rows());
 
     let mut per_area: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &rows {

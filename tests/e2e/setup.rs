@@ -9,7 +9,7 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use aws_cli_oidc::config::ConfigFile;
 use serde_yaml_ng::{Mapping, Value};
@@ -308,8 +308,8 @@ fn setup_flags_update_an_existing_provider_keeping_its_other_keys() {
 fn setup_without_terminal_names_missing_flags_and_never_prompts() {
     let bare = support::Bare::new();
     let run = bare.run(&["setup"]);
+    // Exit 2, not killed by the harness's timeout: it asked nothing.
     run.assert_code(2);
-    assert!(run.elapsed < Duration::from_secs(10), "{:?}", run.elapsed);
     assert_eq!(run.stdout, "");
     for flag in ["NAME", "--metadata-url", "--client-id", "--federation-type"] {
         assert!(run.stderr.contains(flag), "{flag}{}", run.streams());

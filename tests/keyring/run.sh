@@ -45,7 +45,9 @@ run_tests() { # expect name
   AWS_CLI_OIDC_KEYRING_EXPECT="$1" cargo test --lib --locked -q "$filter$2" -- --ignored --nocapture 2>&1
 }
 run_e2e() { # expect name
-  AWS_CLI_OIDC_KEYRING_EXPECT="$1" cargo test --features e2e --test e2e --locked -q "$2" -- --ignored 2>&1
+  # One at a time: the sandboxes have HOMEs of their own but share this one
+  # keyring, and its index entry is locked per config directory.
+  AWS_CLI_OIDC_KEYRING_EXPECT="$1" cargo test --features e2e --test e2e --locked -q "$2" -- --ignored --test-threads=1 2>&1
 }
 export -f run_tests run_e2e
 export filter

@@ -14,6 +14,8 @@
 // Each scenario file uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod fixture_time;
+
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};

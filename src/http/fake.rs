@@ -1,5 +1,7 @@
-//! An in-process [`HttpClient`] for the OIDC tests: answers from a queue and
-//! records what was sent.
+//! The one in-process [`HttpClient`] for unit tests of every layer (OIDC,
+//! STS, console, retries): answers from a queue or a function, and records
+//! what was sent. An empty queue answers a transport error, so a test that
+//! expects no request can check `sent`.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -34,6 +36,21 @@ impl FakeHttp {
     /// A fake that answers once with `status` and a JSON `body`.
     pub(crate) fn json(status: u16, body: &str) -> Self {
         Self::new(vec![Ok(response(status, Some("application/json"), body))])
+    }
+
+    /// A fake that answers once with `status`, `content_type` and raw `body`.
+    pub(crate) fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Self {
+        Self::new(vec![Ok(Response {
+            status,
+            content_type: Some(content_type.to_string()),
+            retry_after: None,
+            body,
+        })])
+    }
+
+    /// How many requests were sent.
+    pub(crate) fn count(&self) -> usize {
+        self.sent.borrow().len()
     }
 
     /// The form pairs of the `i`-th request sent.
