@@ -495,11 +495,11 @@ mod tests {
     fn a_retry_after_past_the_budget_fails_at_once_naming_url_and_wait() {
         let mut slow = answer(429, "slow down");
         slow.retry_after = Some("120".into());
-        let client = Retrying::new(Script::new(vec![Ok(slow)]), fake_fx());
+        let client = Retrying::new(script(vec![Ok(slow)]), fake_fx());
         let err = client
             .send(&Request::get("https://idp.example/token?x=1"))
             .unwrap_err();
-        assert_eq!(client.inner().sent.get(), 1);
+        assert_eq!(client.inner().count(), 1);
         SLEPT.with(|s| assert!(s.borrow().is_empty(), "no wait"));
         let text = err.to_string();
         assert!(
