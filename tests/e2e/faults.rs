@@ -11,19 +11,19 @@ const STS_PATH: &str = "/";
 
 /// `-v get-cred -p oidc -r developer -j`.
 pub(crate) fn get_cred(sandbox: &Sandbox) -> Run {
-    sandbox.run(&[
-        "-v",
-        "get-cred",
-        "-p",
-        "oidc",
-        "-r",
-        &role_arn("developer"),
-        "-j",
-    ])
+    get_cred_with(sandbox, &[])
+}
+
+/// [`get_cred`] with more arguments, e.g. `-s`.
+pub(crate) fn get_cred_with(sandbox: &Sandbox, more: &[&str]) -> Run {
+    let role = role_arn("developer");
+    let mut args = vec!["-v", "get-cred", "-p", "oidc", "-r", &role, "-j"];
+    args.extend_from_slice(more);
+    sandbox.run(&args)
 }
 
 /// A sandbox whose STS calls go through a new front.
-fn sts_behind_front() -> (Sandbox, FaultFront) {
+pub(crate) fn sts_behind_front() -> (Sandbox, FaultFront) {
     let peers = Peers::shared();
     let front = FaultFront::start(peers.sts_endpoint());
     let sandbox = Sandbox::with_peers(peers).env("AWS_ENDPOINT_URL_STS", front.url());
@@ -137,17 +137,28 @@ fn a_hung_sts_ends_with_a_timeout_naming_the_url() {
     );
 }
 
-#[test]
-fn provider_faults_on_discovery_and_refresh_are_retried_but_codes_are_not_resent() {
+/// The provider's discovery path.
+pub(crate) const DISCOVERY: &str = "/.well-known/openid-configuration";
+
+/// A sandbox whose provider requests (discovery, token) go through a new
+/// front; its config.yaml (every `-s` call renews), for more sandboxes.
+pub(crate) fn provider_behind_front() -> (Sandbox, FaultFront, String) {
     let peers = Peers::shared();
     let front = FaultFront::start(peers.issuer());
     let sandbox = Sandbox::with_peers(peers);
     let config = config_with_oidc_extra(peers, FORCE_MISS).replace(
         &peers.metadata_url(),
-        &format!("{}/.well-known/openid-configuration", front.url()),
+        &format!("{}{DISCOVERY}", front.url()),
     );
     sandbox.write_config(&config);
-    let discovery = "/.well-known/openid-configuration";
+    (sandbox, front, config)
+}
+
+#[test]
+fn provider_faults_on_discovery_and_refresh_are_retried_but_codes_are_not_resent() {
+    let peers = Peers::shared();
+    let (sandbox, front, config) = provider_behind_front();
+    let discovery = DISCOVERY;
 
     // Discovery: 502 twice, then the login goes on.
     front.arm("502", 2, Some(discovery));

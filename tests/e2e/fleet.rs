@@ -1,23 +1,9 @@
 //! At fleet scale (issue "At fleet scale"): a provider or STS that throttles
 //! with HTTP 429 and `Retry-After`, and `refresh --jitter`.
 
-use crate::cache::{FORCE_MISS, config_with_oidc_extra, get_cred_s};
-use crate::support::{FaultFront, Peers, Run, Sandbox};
-
-const DISCOVERY: &str = "/.well-known/openid-configuration";
-
-/// A sandbox whose provider requests (discovery, token) go through a front.
-fn provider_behind_front() -> (Sandbox, FaultFront) {
-    let peers = Peers::shared();
-    let front = FaultFront::start(peers.issuer());
-    let sandbox = Sandbox::with_peers(peers);
-    let config = config_with_oidc_extra(peers, FORCE_MISS).replace(
-        &peers.metadata_url(),
-        &format!("{}{DISCOVERY}", front.url()),
-    );
-    sandbox.write_config(&config);
-    (sandbox, front)
-}
+use crate::cache::get_cred_s;
+use crate::faults::{DISCOVERY, get_cred_with, provider_behind_front, sts_behind_front};
+use crate::support::{Run, Sandbox};
 
 #[track_caller]
 fn retries(run: &Run, reason: &str) -> usize {
@@ -28,21 +14,12 @@ fn retries(run: &Run, reason: &str) -> usize {
 }
 
 fn verbose_get_cred_s(sandbox: &Sandbox) -> Run {
-    sandbox.run(&[
-        "-v",
-        "get-cred",
-        "-p",
-        "oidc",
-        "-r",
-        &crate::support::role_arn("developer"),
-        "-j",
-        "-s",
-    ])
+    get_cred_with(sandbox, &["-s"])
 }
 
 #[test]
 fn provider_429_with_retry_after_1_twice_then_success() {
-    let (sandbox, front) = provider_behind_front();
+    let (sandbox, front, _) = provider_behind_front();
     front.arm_429(2, DISCOVERY, "1");
     let login = verbose_get_cred_s(&sandbox);
     login.assert_success();
@@ -61,7 +38,7 @@ fn provider_429_with_retry_after_1_twice_then_success() {
 
 #[test]
 fn a_provider_retry_after_beyond_the_budget_fails_at_once_and_keeps_the_token() {
-    let (sandbox, front) = provider_behind_front();
+    let (sandbox, front, _) = provider_behind_front();
     get_cred_s(&sandbox).assert_success();
     let before = front.attempts("/token");
     front.arm_429(1, "/token", "120");
@@ -103,9 +80,7 @@ fn a_provider_retry_after_beyond_the_budget_fails_at_once_and_keeps_the_token() 
 
 #[test]
 fn sts_retry_after_beyond_the_budget_fails_refresh_after_renewing_the_others() {
-    let peers = Peers::shared();
-    let front = FaultFront::start(peers.sts_endpoint());
-    let sandbox = Sandbox::with_peers(peers).env("AWS_ENDPOINT_URL_STS", front.url());
+    let (sandbox, front) = sts_behind_front();
     for profile in ["first", "second"] {
         sandbox
             .run(&["login", "--profile", profile, "-p", "oidc"])
