@@ -67,7 +67,7 @@ pub fn exit_codes(command: &str) -> Vec<(u8, &'static str)> {
         ),
         "refresh" => (
             "every profile is fresh or was renewed",
-            "failure: a profile login did not write, a file that could not be written, or a provider or STS throttling past the retry budget (the other profiles are renewed first)",
+            "failure: a profile login did not write, a file that could not be written, or a provider or STS that failed or throttled past the retries (the other profiles are renewed first)",
         ),
         "setup" => ("the provider was written", FAILED),
         "clear-secret" => (

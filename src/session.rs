@@ -234,7 +234,9 @@ fn next_step(allow_login: bool) -> &'static str {
 /// current settings, storing a rotated one at once (the old one is spent).
 /// `None` means "no usable refresh token; log in", after a notice saying
 /// why. A provider that throttles beyond the retry budget is an error: a
-/// login would meet the same limit. The caller holds the provider's lock.
+/// login would meet the same limit. So is any other failure when no login
+/// may follow (`refresh`): a provider that is down is no reason to ask for
+/// one. The caller holds the provider's lock.
 fn refresh_stored(
     cfg: &ProviderConfig,
     store: &dyn SecretStore,
@@ -274,7 +276,7 @@ fn refresh_stored(
             ));
             return Ok(None);
         }
-        Err(e) if crate::http::is_throttled(&e) => return Err(e.into()),
+        Err(e) if crate::http::is_throttled(&e) || !allow_login => return Err(e.into()),
         Err(e) => {
             (fx.notice)(&format!("silent renewal failed: {e}"));
             return Ok(None);

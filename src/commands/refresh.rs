@@ -10,8 +10,8 @@
 //! Exit codes ([`aws_cli_oidc::cli::exit`]): 0 every profile is fresh; 3 at
 //! least one needs an interactive login (stderr lists the commands); 1 any
 //! other error, including a `--profile` that login did not write and a
-//! provider or STS that throttles beyond the retry budget (the other
-//! profiles are renewed first).
+//! provider or STS that fails or throttles beyond the retries (the other
+//! profiles are renewed first; the refresh token is kept).
 
 use std::process::ExitCode;
 

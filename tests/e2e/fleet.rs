@@ -196,3 +196,30 @@ fn refresh_jitter_ends_on_ctrl_c() {
     let status = status.unwrap_or_else(|| panic!("refresh --jitter ignored SIGINT"));
     assert_eq!(status.signal(), Some(2), "{status:?}");
 }
+
+#[test]
+fn a_provider_that_is_down_makes_refresh_fail_not_ask_for_a_login() {
+    let (sandbox, front, _) = provider_behind_front();
+    sandbox
+        .run(&["login", "--profile", "dev", "-p", "oidc"])
+        .assert_success();
+    front.arm("503", 3, Some("/token"));
+    let down = sandbox.run(&["refresh", "--within", "90"]);
+    down.assert_code(1);
+    assert!(
+        down.stderr.contains("profile dev: ")
+            && down.stderr.contains("503")
+            && !down.stderr.contains("interactive login"),
+        "{}",
+        down.streams()
+    );
+    // The refresh token was kept: once the provider is back, all is well.
+    let back = sandbox.run(&["refresh", "--within", "90"]);
+    back.assert_success();
+    assert!(
+        back.stderr.contains("renewed profile dev"),
+        "{}",
+        back.streams()
+    );
+    assert_eq!(sandbox.browser_runs(), 1);
+}
