@@ -72,7 +72,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "~/.aws-cli-oidc/cache/",
-        "Refresh tokens and cached credentials when the OS keyring is not used (secret_store), one 0600 file each.",
+        "Cached AWS credentials, one 0600 file each; refresh tokens too when the OS keyring is not used (secret_store: file, or auto without a keyring).",
     ),
     (
         "~/.aws-cli-oidc/locks/",
