@@ -94,10 +94,16 @@ impl Request {
 
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Header values and the body may hold secrets; show names and sizes only.
+        // Header values, the body and a query (console's getSigninToken
+        // carries the session credentials there) may hold secrets; show the
+        // URL without its query, and names and sizes only.
+        let url = match self.url.split_once('?') {
+            Some((base, _)) => format!("{base}?<redacted>"),
+            None => self.url.clone(),
+        };
         f.debug_struct("Request")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &url)
             .field(
                 "headers",
                 &self
@@ -267,6 +273,18 @@ pub fn check_url(url: &str) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_shows_neither_the_query_nor_header_values() {
+        let req = Request::get("https://signin.example/federation?Session=SECRETKEY")
+            .header("Authorization", "Basic SECRETBASIC");
+        let shown = format!("{req:?}");
+        assert!(
+            shown.contains("https://signin.example/federation?<redacted>"),
+            "{shown}"
+        );
+        assert!(!shown.contains("SECRET"), "{shown}");
+    }
 
     #[test]
     fn check_url_allows_https_and_loopback_http_only() {
