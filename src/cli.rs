@@ -163,7 +163,7 @@ pub enum Command {
     /// and prompts go to stderr only. With -s the credentials are cached in
     /// the secret store and renewed silently with the stored refresh token,
     /// which is what a credential_process profile uses.
-    GetCred(GetCredArgs),
+    GetCred(Lazy<GetCredArgs>),
     /// Log in and write the credentials into a profile of ~/.aws/credentials
     ///
     /// Writes [NAME] of the credentials file under a lock and with an atomic
@@ -171,19 +171,19 @@ pub enum Command {
     /// role and expiry are recorded beside the keys so that `refresh` can
     /// renew the profile later without a browser. A section holding keys
     /// aws-cli-oidc did not write is refused unless --force.
-    Login(LoginArgs),
+    Login(Lazy<LoginArgs>),
     /// Write a credential_process profile into ~/.aws/config so SDKs call this tool
     ///
     /// Writes `credential_process = /abs/path/aws-cli-oidc get-cred … -j -s`
     /// into [profile NAME]. The AWS CLI and SDKs then run it when they need
     /// credentials; it answers from the cache and renews silently, and opens
     /// a browser only when the refresh token no longer works.
-    InstallProfile(InstallProfileArgs),
+    InstallProfile(Lazy<InstallProfileArgs>),
     /// Remove a profile that install-profile wrote
     ///
     /// Removes the credential_process stanza of [profile NAME] from the
     /// config file, and only one that aws-cli-oidc wrote.
-    UninstallProfile(UninstallProfileArgs),
+    UninstallProfile(Lazy<UninstallProfileArgs>),
     /// Renew the credentials-file profiles written by login, with stored refresh tokens; never opens a browser
     ///
     /// For every profile that `login` wrote (or those named with --profile)
@@ -191,15 +191,15 @@ pub enum Command {
     /// for new credentials and rewrites the profile. It never prompts, so it
     /// can run from cron or a systemd timer; a profile whose refresh token no
     /// longer works is listed with the login command to run (exit status 3).
-    Refresh(RefreshArgs),
+    Refresh(Lazy<RefreshArgs>),
     /// Configure a provider in config.yaml (a wizard on a terminal, or flags for scripts)
-    Setup(Box<SetupArgs>),
+    Setup(Lazy<Box<SetupArgs>>),
     /// Remove cached credentials and refresh tokens from the secret stores
     ///
     /// Removes the entries of one provider (-p) or all of them, from both the
     /// OS keyring and the file store. The next get-cred or login of that
     /// provider opens the browser again.
-    ClearSecret(ClearSecretArgs),
+    ClearSecret(Lazy<ClearSecretArgs>),
     /// Show providers, managed profiles, cached entries and problems with the AWS files
     ///
     /// Reads config.yaml, the AWS files and the secret stores, and shows what
@@ -207,18 +207,76 @@ pub enum Command {
     /// from being read come first; warnings (file modes, sections botocore
     /// refuses, static keys that shadow a credential_process) come last.
     /// --json gives the same as one JSON document.
-    Status(StatusArgs),
+    Status(Lazy<StatusArgs>),
     /// Run a command with the role's credentials, served to it fresh for as long as it runs
-    Exec(ExecArgs),
+    Exec(Lazy<ExecArgs>),
     /// Open the AWS console signed in as the role (or print the sign-in URL)
-    Console(ConsoleArgs),
+    Console(Lazy<ConsoleArgs>),
     /// List the roles a provider offers (SAML: from the assertion; OIDC: the configured ones)
-    Roles(RolesArgs),
+    Roles(Lazy<RolesArgs>),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     ///
     /// Prints the script on stdout; save it where the shell loads
     /// completions from.
-    Completion(CompletionArgs),
+    Completion(Lazy<CompletionArgs>),
+}
+
+/// A subcommand's arguments whose definition clap builds only when that
+/// subcommand is the one parsed (or for help, completion scripts and man
+/// pages, which build the whole tree). Building every subcommand's
+/// arguments up front, to parse one of them, was the largest part of the
+/// credential_process hot path's start-up (BENCHMARKS.md).
+#[derive(Debug)]
+pub struct Lazy<T>(pub T);
+
+impl<T: Args> Args for Lazy<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| keep_about(cmd, T::augment_args))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| keep_about(cmd, T::augment_args_for_update))
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+}
+
+/// Runs `augment` on `cmd` but keeps the subcommand's about texts: the
+/// derive sets them from the variant's doc comment before the deferred
+/// arguments are added, and an argument struct's own doc comment would
+/// replace them.
+fn keep_about(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
+    let about = cmd.get_about().cloned();
+    let long_about = cmd.get_long_about().cloned();
+    let reset = |text: Option<clap::builder::StyledStr>| {
+        text.map_or(
+            clap::builder::Resettable::Reset,
+            clap::builder::Resettable::Value,
+        )
+    };
+    augment(cmd)
+        .about(reset(about))
+        .long_about(reset(long_about))
+}
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Lazy<T> {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(m).map(Lazy)
+    }
+
+    fn from_arg_matches_mut(m: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(m).map(Lazy)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, m: &mut clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(m)
+    }
 }
 
 /// Arguments of `roles`.
@@ -736,7 +794,7 @@ mod tests {
             "-j",
         ])
         .unwrap();
-        let Command::GetCred(a) = cli.command else {
+        let Command::GetCred(Lazy(a)) = cli.command else {
             panic!("not get-cred")
         };
         assert_eq!(a.target.provider.as_deref(), Some("myop"));

@@ -33,7 +33,7 @@ use aws_cli_oidc::oidc::headless::{self, BrowserEnv, LoginFlow, LoginSituation, 
 use aws_cli_oidc::session::{self, Obtained, Plan, Source};
 use aws_cli_oidc::sts::EndpointEnv;
 
-use aws_cli_oidc::cli::{Cli, Command, TargetArgs};
+use aws_cli_oidc::cli::{Cli, Command, Lazy, TargetArgs};
 use lazy_client::LazyClient;
 pub use ui::Ui;
 
@@ -173,18 +173,18 @@ pub fn run(cli: Cli, env: &Env) -> Result<ExitCode> {
         ui,
     };
     match cli.command {
-        Command::GetCred(args) => get_cred::run(&ctx, args),
-        Command::Login(args) => login::run(&ctx, args),
-        Command::InstallProfile(args) => install_profile::install(&ctx, args),
-        Command::UninstallProfile(args) => install_profile::uninstall(&ctx, args),
-        Command::Refresh(args) => refresh::run(&ctx, args),
-        Command::Setup(args) => setup::run(&ctx, *args),
-        Command::ClearSecret(args) => clear_secret::run(&ctx, args),
-        Command::Status(args) => status::run(&ctx, args),
-        Command::Exec(args) => exec::run(&ctx, args),
-        Command::Console(args) => console::run(&ctx, args),
-        Command::Roles(args) => roles::run(&ctx, args),
-        Command::Completion(args) => completion::script(args),
+        Command::GetCred(Lazy(args)) => get_cred::run(&ctx, args),
+        Command::Login(Lazy(args)) => login::run(&ctx, args),
+        Command::InstallProfile(Lazy(args)) => install_profile::install(&ctx, args),
+        Command::UninstallProfile(Lazy(args)) => install_profile::uninstall(&ctx, args),
+        Command::Refresh(Lazy(args)) => refresh::run(&ctx, args),
+        Command::Setup(Lazy(args)) => setup::run(&ctx, *args),
+        Command::ClearSecret(Lazy(args)) => clear_secret::run(&ctx, args),
+        Command::Status(Lazy(args)) => status::run(&ctx, args),
+        Command::Exec(Lazy(args)) => exec::run(&ctx, args),
+        Command::Console(Lazy(args)) => console::run(&ctx, args),
+        Command::Roles(Lazy(args)) => roles::run(&ctx, args),
+        Command::Completion(Lazy(args)) => completion::script(args),
     }
 }
 

@@ -79,7 +79,9 @@ fn setup_man_page_names_every_key_and_flag() {
 
 #[test]
 fn setup_has_a_flag_for_each_key_flag_of_the_table_and_no_other_value_flag() {
-    let cmd = aws_cli_oidc::cli::Cli::command();
+    // Each subcommand's arguments are added when it is built (cli::Lazy).
+    let mut cmd = aws_cli_oidc::cli::Cli::command();
+    cmd.build();
     let setup = cmd.find_subcommand("setup").expect("setup subcommand");
     let value_flags: BTreeSet<String> = setup
         .get_arguments()
