@@ -3,13 +3,14 @@
 # ratios at the end:
 #   1. cache hit against `cat`, for the file, keyring and auto stores (the
 #      last two under a throwaway gnome-keyring; bench/cache_hit.sh);
-#   2. upserting one profile against `cp` and `dd conv=fsync`, at 100,
-#      1,000, 10,000 and 100,000 profiles (bench/awsfiles_upsert.sh);
+#   2. `install-profile` of one profile against `cp` and `dd conv=fsync` of
+#      the config file, at 100, 1,000, 10,000 and 100,000 profiles
+#      (bench/awsfiles_upsert.sh);
 #   3. 50 parallel cold calls against one login (bench/parallel_cold.sh).
 # Run counts are kept small so the whole run stays within about five
 # minutes after the release build; raise them with HIT_RUNS (default 100),
-# UPSERT_RUNS (20) and COLD_RUNS (5). BENCH_STATIC=1 adds the file-store hit
-# of a static-pie build (one more full release build). Installs hyperfine
+# UPSERT_RUNS (20) and COLD_RUNS (5). BENCH_STATIC=1 adds the file-store
+# hit of a static-pie build, for comparison (one more full release build). Installs hyperfine
 # from apt when missing. Measure on a quiet machine: the load average is printed before
 # and after.
 set -euo pipefail
@@ -20,7 +21,7 @@ if ! command -v hyperfine >/dev/null; then
   echo "== installing hyperfine" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
 fi
-cargo build --release --locked -q --bin aws-cli-oidc --example awsfiles_upsert
+cargo build --release --locked -q --bin aws-cli-oidc
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 start=$SECONDS
 RUNS="${HIT_RUNS:-100}" timeout 1200 bash bench/cache_hit.sh | tee "$out/hit"

@@ -1,37 +1,66 @@
 #!/usr/bin/env bash
-# Compare upserting one profile through the safe store (lock, parse, edit,
-# render, fsync, rename, fsync dir; examples/awsfiles_upsert.rs) against a
-# plain `cp` and a durable copy `dd conv=fsync` of the same file, at 100,
-# 1,000, 10,000 and 100,000 profiles (SIZES overrides). Goals at 10,000:
-# <= 2x dd conv=fsync, <= 3x cp; cost linear in the size.
-# Needs hyperfine (installed from apt when missing). Prints hyperfine's
-# tables and one summary line per size ("upsert N profiles: ...";
-# bench/all.sh collects them).
+# Upserting one profile with the whole `aws-cli-oidc install-profile`
+# command, in an AWS config file of 100, 1,000, 10,000 and 100,000 profiles
+# (SIZES overrides), against a plain `cp` and a durable copy
+# `dd conv=fsync` of the same file. The command reads config.yaml, takes the
+# lock, reads and checks both AWS files, edits the profile's
+# credential_process line, writes a temp file, fsyncs it, renames it over
+# the config file and fsyncs the directory. Before every run (all three
+# commands) hyperfine's --prepare puts the config file back as generated, so
+# every install really rewrites it. Goals at 10,000 profiles: <= 2x
+# dd conv=fsync, <= 3x cp; cost linear in the size.
+# Needs hyperfine (installed from apt when missing) and python3. Prints
+# hyperfine's tables and one summary line per size ("upsert N profiles:
+# ..."; bench/all.sh collects them).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 if ! command -v hyperfine >/dev/null; then
   echo "== installing hyperfine" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
 fi
-cargo build --release --locked -q --example awsfiles_upsert
-exe=target/release/examples/awsfiles_upsert
-work=$(mktemp -d)
+BIN="$(bench_release_bin aws-cli-oidc)"
+work="$(mktemp -d "${TMPDIR:-/tmp}/aws-cli-oidc-upsert.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 lines=()
 for n in ${SIZES:-100 1000 10000 100000}; do
-  f="$work/credentials-$n"
+  dir="$work/$n"
+  mkdir -p "$dir/cfg"
+  cat >"$dir/cfg/config.yaml" <<EOF
+oidc:
+  oidc_provider_metadata_url: https://idp.example.com/.well-known/openid-configuration
+  client_id: aws-cli
+  aws_federation_type: oidc
+  default_iam_role_arn: $ROLE
+EOF
+  f="$dir/config"
+  # About 125 bytes a profile, as Granted or aws-sso-cli generate them.
   awk -v n="$n" 'BEGIN {
     printf "# bench file with %d profiles\n", n
     for (i = 1; i <= n; i++)
-      printf "[p%d]\naws_access_key_id = AKIA%016d ; comment\naws_secret_access_key = %040d\n\n", i, i, i
-  }' >"$f"
-  chmod 600 "$f"
-  hyperfine --warmup 3 --min-runs "${RUNS:-30}" -N \
-    --export-json "$work/r-$n.json" \
-    "$exe $f p$((n / 2))" \
-    "cp $f $f.copy" \
-    "dd if=$f of=$f.dd bs=1M conv=fsync status=none" >&2
-  lines+=("$(python3 - "$work/r-$n.json" "$n" "$(stat -c %s "$f")" <<'PY'
+      printf "[profile p%d]\nregion = eu-west-1 ; comment\nsso_account_id = %012d\nsso_role_name = Developer%d\n\n", i, i, i
+  }' >"$f.base"
+  cp "$f.base" "$f"
+  printf '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n' >"$dir/credentials"
+  chmod 600 "$f" "$f.base" "$dir/credentials"
+  mid=$((n / 2))
+  (
+    export AWS_CONFIG_FILE="$f" AWS_SHARED_CREDENTIALS_FILE="$dir/credentials"
+    export AWS_CLI_OIDC_CONFIG="$dir/cfg" HOME="$dir"
+    # One run outside hyperfine, to check that it writes what it should.
+    "$BIN" install-profile --profile "p$mid" -p oidc 2>/dev/null
+    grep -A4 "^\[profile p$mid\]" "$f" | grep -q '^credential_process = .* get-cred ' || {
+      echo "install-profile did not write [profile p$mid] in $f" >&2
+      exit 1
+    }
+    hyperfine --warmup 3 --min-runs "${RUNS:-30}" -N \
+      --prepare "cp $f.base $f" \
+      --export-json "$work/r-$n.json" \
+      "$BIN install-profile --profile p$mid -p oidc" \
+      "cp $f $f.copy" \
+      "dd if=$f of=$f.dd bs=1M conv=fsync status=none" >&2
+  )
+  lines+=("$(python3 - "$work/r-$n.json" "$n" "$(stat -c %s "$f.base")" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 up, cp, dd = (x["median"] for x in r)
@@ -43,5 +72,5 @@ PY
 )")
 done
 echo
-echo "== upsert one profile (medians; goals at 10,000: <= 2x dd conv=fsync, <= 3x cp)"
+echo "== install-profile into a config file of N profiles (medians; goals at 10,000: <= 2x dd conv=fsync, <= 3x cp)"
 printf '%s\n' "${lines[@]}"

@@ -41,24 +41,37 @@ bench_init_base() {
   BENCH_TMP="$(mktemp -d "${TMPDIR:-/tmp}/aws-cli-oidc-bench.XXXXXX")"
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
-  (cd "$bench_root" && cargo build --release --locked -q --bin aws-cli-oidc)
-  BIN="$bench_root/target/release/aws-cli-oidc"
+  BIN="$(bench_release_bin aws-cli-oidc)"
   # BENCH_STATIC=1: also a static-pie build (glibc, crt-static) in its own
-  # target directory, measured beside the default one (a full release build).
+  # target directory, measured beside the default one (a full release
+  # build). Not a build to install: it crashes when an NSS module such as
+  # myhostname answers a host-name lookup (BENCHMARKS.md).
   BIN_STATIC=""
   if [ "${BENCH_STATIC:-0}" = 1 ]; then
-    local triple
-    triple="$(rustc -vV | sed -n 's/^host: //p')"
-    (cd "$bench_root" && RUSTFLAGS="-C target-feature=+crt-static" \
-      cargo build --release --locked -q --bin aws-cli-oidc --target "$triple" \
-      --target-dir "$bench_root/target/static")
-    BIN_STATIC="$bench_root/target/static/$triple/release/aws-cli-oidc"
+    BIN_STATIC="$(RUSTFLAGS="-C target-feature=+crt-static" bench_release_bin aws-cli-oidc \
+      --target "$(rustc -vV | sed -n 's/^host: //p')" --target-dir "$bench_root/target/static")"
   fi
   local peers="$bench_root/tests/peers"
   if [ ! -d "$peers/node_modules/oidc-provider" ] || [ ! -x "$peers/.venv/bin/python" ]; then
     echo "the end-to-end peers are not installed: run bash tests/peers/install.sh" >&2
     exit 1
   fi
+}
+
+# Builds the release binary NAME with extra cargo arguments and prints its
+# path as Cargo reports it (it differs with --target and --target-dir).
+bench_release_bin() { # NAME [cargo args...]
+  local name="$1"
+  shift
+  (cd "$bench_root" && cargo build --release --locked -q --bin "$name" "$@" \
+    --message-format=json-render-diagnostics) |
+    python3 -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable"):
+        print(m["executable"])
+'
 }
 
 # Reads the READY line a peer printed into FILE, waiting up to 30 s.
