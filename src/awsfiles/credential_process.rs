@@ -90,42 +90,77 @@ impl CredentialProcessSpec {
             return None;
         }
         let mut spec = CredentialProcessSpec::new(exe, "");
-        let mut it = rest[1..].iter();
-        while let Some(word) = it.next() {
-            // `--flag=value`, `--flag value`, `-f value` (clap accepts all).
-            let (flag, inline) = match word.split_once('=') {
-                Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-                _ => (word.as_str(), None),
-            };
-            let takes_value = matches!(
-                flag,
-                "-p" | "--provider" | "-r" | "--role" | "-d" | "--max-duration" | "--config-dir"
-            );
-            if !takes_value {
-                spec.extra.push(word.clone());
-                continue;
-            }
-            let value = match inline {
-                Some(v) => v,
-                None => it.next()?.clone(),
-            };
-            match flag {
-                "-p" | "--provider" => spec.provider = value,
-                "-r" | "--role" => spec.role_arn = Some(value),
-                "-d" | "--max-duration" => spec.duration = Some(value.parse().ok()?),
-                _ => spec.config_dir = Some(PathBuf::from(value)),
+        for word in get_cred_words(&rest[1..])? {
+            match word {
+                GetCredWord::Provider(v) => spec.provider = v.to_string(),
+                GetCredWord::Role(v) => spec.role_arn = Some(v.to_string()),
+                GetCredWord::Duration(v) => spec.duration = Some(v.parse().ok()?),
+                GetCredWord::ConfigDir(v) => spec.config_dir = Some(PathBuf::from(v)),
+                // `-j` and `-s` are what makes it a credential_process; they
+                // are written again by `args`, so they are not "extra".
+                GetCredWord::Json | GetCredWord::UseSecret => {}
+                GetCredWord::Other(w) => spec.extra.push(w.to_string()),
             }
         }
-        // `-j` and `-s` are what makes it a credential_process; they are
-        // written again by `args`, so they are not "extra".
-        spec.extra.retain(|w| {
-            !matches!(
-                w.as_str(),
-                "-j" | "--json" | "-s" | "--store-secret" | "-js" | "-sj"
-            )
-        });
         Some(spec)
     }
+}
+
+/// One argument of `get-cred`, as far as a credential_process line uses
+/// them, in clap's spellings (`src/cli.rs` defines the flags; the parsers
+/// built on this are checked against clap in its tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GetCredWord<'a> {
+    /// `-p`, `--provider`.
+    Provider(&'a str),
+    /// `-r`, `--role`.
+    Role(&'a str),
+    /// `-d`, `--max-duration`, unparsed.
+    Duration(&'a str),
+    /// `--config-dir`.
+    ConfigDir(&'a str),
+    /// `-j`, `--json`.
+    Json,
+    /// `-s`, `--use-secret`.
+    UseSecret,
+    /// Anything else: another flag, a positional argument.
+    Other(&'a str),
+}
+
+/// Reads `get-cred`'s arguments (those after the subcommand) into words:
+/// `--flag=value`, `--flag value` and `-f value` for the value flags, and
+/// `-js`/`-sj` for both switches. `None` when a value flag ends the line
+/// without its value.
+pub fn get_cred_words<'a, S: AsRef<str>>(args: &'a [S]) -> Option<Vec<GetCredWord<'a>>> {
+    let mut words = Vec::with_capacity(args.len());
+    let mut it = args.iter().map(AsRef::as_ref);
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v)),
+            _ => (arg, None),
+        };
+        let value_word: fn(&'a str) -> GetCredWord<'a> = match flag {
+            "-p" | "--provider" => GetCredWord::Provider,
+            "-r" | "--role" => GetCredWord::Role,
+            "-d" | "--max-duration" => GetCredWord::Duration,
+            "--config-dir" => GetCredWord::ConfigDir,
+            _ => {
+                match arg {
+                    "-j" | "--json" => words.push(GetCredWord::Json),
+                    "-s" | "--use-secret" => words.push(GetCredWord::UseSecret),
+                    "-js" | "-sj" => words.extend([GetCredWord::Json, GetCredWord::UseSecret]),
+                    _ => words.push(GetCredWord::Other(arg)),
+                }
+                continue;
+            }
+        };
+        let value = match inline {
+            Some(v) => v,
+            None => it.next()?,
+        };
+        words.push(value_word(value));
+    }
+    Some(words)
 }
 
 /// Whether `exe` names our program (any directory, `.exe` or not).
@@ -332,6 +367,10 @@ mod tests {
     fn unknown_arguments_are_kept() {
         let spec = unix("/x/aws-cli-oidc get-cred -p op -j -s -v").unwrap();
         assert_eq!(spec.extra, vec!["-v"]);
+        // The long spellings of -j and -s are ours too: a rewrite writes
+        // -j -s and must not repeat them (clap refuses a flag given twice).
+        let long = unix("/x/aws-cli-oidc get-cred -p op --json --use-secret").unwrap();
+        assert!(long.extra.is_empty(), "{:?}", long.extra);
         assert!(
             spec.to_command_line(Platform::Unix)
                 .unwrap()
