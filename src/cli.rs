@@ -135,6 +135,76 @@ pub fn command() -> clap::Command {
     cmd
 }
 
+/// The command lines a credential_process profile runs (`get-cred` with
+/// `-p`, `-r`, `-d`, `--config-dir`, `-j`, `-s`, each at most once, in any
+/// order and spelling: [`CredentialProcessSpec::args`] and hand edits of
+/// it), parsed without building clap's command tree, which was a fifth of a
+/// cache hit's instructions (BENCHMARKS.md). `None` for anything else, and
+/// for any value clap might read differently (empty, starting with `-`,
+/// out of range); clap then parses it. The tests check that whatever this
+/// accepts, clap parses to the same [`Cli`].
+///
+/// [`CredentialProcessSpec::args`]: crate::awsfiles::CredentialProcessSpec::args
+pub fn parse_credential_process(args: &[std::ffi::OsString]) -> Option<Cli> {
+    use crate::awsfiles::credential_process::{GetCredWord, get_cred_words};
+
+    fn once<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(value?);
+        Some(())
+    }
+    fn plain(v: &str) -> Option<&str> {
+        (!v.is_empty() && !v.starts_with('-')).then_some(v)
+    }
+    let [_, sub, rest @ ..] = args else {
+        return None;
+    };
+    if sub != "get-cred" {
+        return None;
+    }
+    let rest: Vec<&str> = rest.iter().map(|a| a.to_str()).collect::<Option<_>>()?;
+    let mut target = TargetArgs {
+        provider: None,
+        role: None,
+        max_duration: None,
+    };
+    let (mut config_dir, mut json, mut use_secret) = (None, None, None);
+    for word in get_cred_words(&rest)? {
+        match word {
+            GetCredWord::Provider(v) => once(&mut target.provider, plain(v).map(str::to_string))?,
+            GetCredWord::Role(v) => {
+                once(&mut target.role, plain(v).and_then(|v| role_arn(v).ok()))?
+            }
+            GetCredWord::Duration(v) => once(
+                &mut target.max_duration,
+                plain(v)
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .filter(|d| (MIN_SESSION_SECONDS..=MAX_SESSION_SECONDS).contains(d)),
+            )?,
+            GetCredWord::ConfigDir(v) => once(&mut config_dir, plain(v).map(PathBuf::from))?,
+            GetCredWord::Json => once(&mut json, Some(()))?,
+            GetCredWord::UseSecret => once(&mut use_secret, Some(()))?,
+            GetCredWord::Other(_) => return None,
+        }
+    }
+    Some(Cli {
+        config_dir,
+        verbose: 0,
+        command: Command::GetCred(Lazy(GetCredArgs {
+            target,
+            provider_positional: None,
+            json: json.is_some(),
+            format: None,
+            region: None,
+            use_secret: use_secret.is_some(),
+            no_browser: false,
+            device: false,
+        })),
+    })
+}
+
 /// Whether a command line asks for help, the one time [`command`]'s texts
 /// are needed.
 pub fn wants_help(args: &[std::ffi::OsString]) -> bool {
@@ -800,6 +870,146 @@ mod tests {
         assert_eq!(a.target.provider.as_deref(), Some("myop"));
         assert_eq!(a.target.max_duration, Some(3600));
         assert!(a.json && a.use_secret);
+    }
+
+    fn os(args: &[&str]) -> Vec<std::ffi::OsString> {
+        args.iter().map(Into::into).collect()
+    }
+
+    /// What clap makes of `args`, for comparing with the fast path.
+    fn by_clap(args: &[std::ffi::OsString]) -> Result<String, String> {
+        Cli::try_parse_from(args)
+            .map(|cli| format!("{cli:?}"))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn credential_process_lines_skip_clap_and_parse_as_clap_does() {
+        for line in [
+            &["aws-cli-oidc", "get-cred", "-p", "op", "-j", "-s"][..],
+            &[
+                "aws-cli-oidc",
+                "get-cred",
+                "--config-dir",
+                "/c d",
+                "-p",
+                "op",
+                "-r",
+                "arn:aws:iam::123456789012:role/r",
+                "-j",
+                "-s",
+                "-d",
+                "900",
+            ],
+            &[
+                "aws-cli-oidc",
+                "get-cred",
+                "--provider=op",
+                "--role",
+                "arn:aws-cn:iam::123456789012:role/r",
+                "--json",
+                "--use-secret",
+                "--max-duration=43200",
+            ],
+            &["aws-cli-oidc", "get-cred", "-js", "-p", "op"],
+            &["aws-cli-oidc", "get-cred"],
+        ] {
+            let args = os(line);
+            let fast = parse_credential_process(&args).map(|cli| format!("{cli:?}"));
+            assert_eq!(fast.as_ref(), by_clap(&args).as_ref().ok(), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn other_command_lines_are_left_to_clap() {
+        for line in [
+            &["aws-cli-oidc", "get-cred", "-p", "op", "-v"][..],
+            &["aws-cli-oidc", "get-cred", "-p", "op", "-p", "other"],
+            &["aws-cli-oidc", "get-cred", "-p", "op", "-s", "--use-secret"],
+            &["aws-cli-oidc", "get-cred", "-p", "-r"],
+            &["aws-cli-oidc", "get-cred", "-p", ""],
+            &["aws-cli-oidc", "get-cred", "-p", "op", "-d", "60"],
+            &["aws-cli-oidc", "get-cred", "-p", "op", "-d", "x"],
+            &["aws-cli-oidc", "get-cred", "-p", "op", "-r", "not-an-arn"],
+            &["aws-cli-oidc", "get-cred", "op"],
+            &["aws-cli-oidc", "get-cred", "-p", "op", "--help"],
+            &["aws-cli-oidc", "get-cred", "-p", "op", "--format", "fish"],
+            &["aws-cli-oidc", "-v", "get-cred", "-p", "op"],
+            &["aws-cli-oidc", "login", "-p", "op"],
+            &["aws-cli-oidc"],
+        ] {
+            assert!(parse_credential_process(&os(line)).is_none(), "{line:?}");
+        }
+    }
+
+    /// Words a credential_process line could hold, right and wrong.
+    fn any_word() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop::sample::select(vec![
+                "-p",
+                "--provider",
+                "-r",
+                "--role",
+                "-d",
+                "--max-duration",
+                "--config-dir",
+                "-j",
+                "--json",
+                "-s",
+                "--use-secret",
+                "-js",
+                "-sj",
+                "-v",
+                "--format",
+                "-",
+                "",
+                "--",
+                "--provider=",
+                "--role=arn:aws:iam::123456789012:role/r",
+                "arn:aws:iam::123456789012:role/r",
+                " arn:aws:iam::123456789012:role/r ",
+                "arn:aws:iam::123456789012:user/u",
+                "900",
+                "43200",
+                "43201",
+                "+900",
+                "0",
+            ])
+            .prop_map(str::to_string),
+            "[a-z0-9/=+.:-]{1,12}",
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn whatever_the_fast_path_accepts_clap_parses_the_same(
+            words in proptest::collection::vec(any_word(), 0..9),
+        ) {
+            let mut args = os(&["aws-cli-oidc", "get-cred"]);
+            args.extend(words.iter().map(Into::into));
+            if let Some(cli) = parse_credential_process(&args) {
+                proptest::prop_assert_eq!(Ok(format!("{cli:?}")), by_clap(&args));
+            }
+        }
+
+        #[test]
+        fn every_line_install_profile_writes_takes_the_fast_path(
+            provider in "[A-Za-z0-9_.][A-Za-z0-9_.-]{0,15}",
+            role in proptest::option::of("[a-zA-Z0-9+=,.@_-]{1,20}"),
+            duration in proptest::option::of(MIN_SESSION_SECONDS..=MAX_SESSION_SECONDS),
+            config_dir in proptest::option::of("/[ -~]{1,20}"),
+        ) {
+            let mut spec = crate::awsfiles::CredentialProcessSpec::new("/bin/aws-cli-oidc", provider);
+            spec.role_arn = role.map(|r| format!("arn:aws:iam::123456789012:role/{r}"));
+            spec.duration = duration;
+            spec.config_dir = config_dir.map(PathBuf::from);
+            let mut args = os(&["aws-cli-oidc"]);
+            args.extend(spec.args().iter().map(Into::into));
+            let fast = parse_credential_process(&args).map(|cli| format!("{cli:?}"));
+            proptest::prop_assert!(fast.is_some(), "{:?}", spec.args());
+            proptest::prop_assert_eq!(fast.ok_or(String::new()), by_clap(&args));
+        }
     }
 
     #[test]

@@ -22,14 +22,20 @@ fn main() -> ExitCode {
         return commands::completion::candidates(cli, &env);
     }
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let command = if aws_cli_oidc::cli::wants_help(&args) {
-        aws_cli_oidc::cli::command()
-    } else {
-        <aws_cli_oidc::cli::Cli as clap::CommandFactory>::command()
+    // The credential_process hot path skips building clap's command tree.
+    let parsed = match aws_cli_oidc::cli::parse_credential_process(&args) {
+        Some(cli) => Ok(cli),
+        None => {
+            let command = if aws_cli_oidc::cli::wants_help(&args) {
+                aws_cli_oidc::cli::command()
+            } else {
+                <aws_cli_oidc::cli::Cli as clap::CommandFactory>::command()
+            };
+            command.try_get_matches_from(&args).and_then(|m| {
+                <aws_cli_oidc::cli::Cli as clap::FromArgMatches>::from_arg_matches(&m)
+            })
+        }
     };
-    let parsed = command
-        .try_get_matches_from(&args)
-        .and_then(|m| <aws_cli_oidc::cli::Cli as clap::FromArgMatches>::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,
         Err(err) if !err.use_stderr() => err.exit(),
