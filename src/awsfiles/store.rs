@@ -149,9 +149,7 @@ pub fn update<T>(
         None => (Document::default(), false),
     };
     let value = edit(&mut doc).map_err(|e| e.with_path(path))?;
-    let rendered = doc.render();
-    let old = doc.source();
-    let changed = rendered != old;
+    let changed = !doc.is_unchanged();
     let created = !existed && changed;
     let mut outcome = FileOutcome {
         path: path.to_path_buf(),
@@ -161,7 +159,7 @@ pub fn update<T>(
         diff: None,
     };
     if opts.dry_run {
-        outcome.diff = Some(unified_diff(old, &rendered, path, created));
+        outcome.diff = Some(unified_diff(doc.source(), &doc.render(), path, created));
         return Ok((outcome, value));
     }
     if !changed {
@@ -182,7 +180,8 @@ pub fn update<T>(
         }
         Err(_) => 0o600,
     };
-    safe_file::write_atomic(&target, rendered.as_bytes(), mode)?;
+    // Written piece by piece: a large file is not built in memory again.
+    safe_file::write_atomic_with(&target, mode, |out| doc.render_to(out))?;
     drop(guard);
     Ok((outcome, value))
 }
