@@ -15,13 +15,12 @@
 # and after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 out="$(mktemp -d "${TMPDIR:-/tmp}/aws-cli-oidc-all.XXXXXX")"
 trap 'rm -rf "$out"' EXIT
-if ! command -v hyperfine >/dev/null; then
-  echo "== installing hyperfine" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
-fi
-cargo build --release --locked -q --bin aws-cli-oidc
+bench_need_hyperfine
+bench_release_bin aws-cli-oidc >/dev/null
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 start=$SECONDS
 RUNS="${HIT_RUNS:-100}" timeout 1200 bash bench/cache_hit.sh | tee "$out/hit"

@@ -15,10 +15,7 @@
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
-if ! command -v hyperfine >/dev/null; then
-  echo "== installing hyperfine" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
-fi
+bench_need_hyperfine
 BIN="$(bench_release_bin aws-cli-oidc)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/aws-cli-oidc-upsert.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -48,7 +45,10 @@ EOF
     export AWS_CONFIG_FILE="$f" AWS_SHARED_CREDENTIALS_FILE="$dir/credentials"
     export AWS_CLI_OIDC_CONFIG="$dir/cfg" HOME="$dir"
     # One run outside hyperfine, to check that it writes what it should.
-    "$BIN" install-profile --profile "p$mid" -p oidc 2>/dev/null
+    "$BIN" install-profile --profile "p$mid" -p oidc 2>"$dir/check.err" || {
+      cat "$dir/check.err" >&2
+      exit 1
+    }
     grep -A4 "^\[profile p$mid\]" "$f" | grep -q '^credential_process = .* get-cred ' || {
       echo "install-profile did not write [profile p$mid] in $f" >&2
       exit 1

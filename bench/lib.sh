@@ -28,11 +28,16 @@ bench_cleanup() {
 }
 
 bench_init() {
+  bench_need_hyperfine
+  bench_init_base
+}
+
+# Installs hyperfine from apt when it is missing.
+bench_need_hyperfine() {
   if ! command -v hyperfine >/dev/null; then
     echo "== installing hyperfine" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null
   fi
-  bench_init_base
 }
 
 # bench_init without hyperfine: the temporary directory, the traps that stop

@@ -137,9 +137,10 @@ pub fn command() -> clap::Command {
 
 /// The command lines a credential_process profile runs (`get-cred` with
 /// `-p`, `-r`, `-d`, `--config-dir`, `-j`, `-s`, each at most once, in any
-/// order and spelling: [`CredentialProcessSpec::args`] and hand edits of
-/// it), parsed without building clap's command tree, which was a fifth of a
-/// cache hit's instructions (BENCHMARKS.md). `None` for anything else, and
+/// order, as `-r X`, `--role X` or `--role=X`: [`CredentialProcessSpec::args`]
+/// and hand edits of it), parsed without building clap's command tree, which
+/// cost a quarter of a cache hit's instructions (BENCHMARKS.md). `None` for
+/// anything else (`-pX`, `-p=X` included), and
 /// for any value clap might read differently (empty, starting with `-`,
 /// out of range); clap then parses it. The tests check that whatever this
 /// accepts, clap parses to the same [`Cli`].
@@ -294,8 +295,9 @@ pub enum Command {
 /// A subcommand's arguments whose definition clap builds only when that
 /// subcommand is the one parsed (or for help, completion scripts and man
 /// pages, which build the whole tree). Building every subcommand's
-/// arguments up front, to parse one of them, was the largest part of the
-/// credential_process hot path's start-up (BENCHMARKS.md).
+/// arguments up front, to parse one of them, cost a fifth of a cache hit's
+/// instructions (BENCHMARKS.md). Completion scripts list the global options
+/// first since.
 #[derive(Debug)]
 pub struct Lazy<T>(pub T);
 
@@ -870,6 +872,52 @@ mod tests {
         assert_eq!(a.target.provider.as_deref(), Some("myop"));
         assert_eq!(a.target.max_duration, Some(3600));
         assert!(a.json && a.use_secret);
+    }
+
+    /// `parse_credential_process` gives every field it does not read its
+    /// empty value; an `env =` or a default on any of get-cred's arguments
+    /// (or a new argument) would make clap disagree, so the list is fixed here.
+    #[test]
+    fn get_cred_arguments_are_the_ones_the_fast_path_knows() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let get_cred = cmd.find_subcommand("get-cred").expect("get-cred");
+        let mut seen: Vec<String> = get_cred
+            .get_arguments()
+            .map(|a| {
+                assert!(
+                    a.get_env().is_none(),
+                    "{} reads the environment",
+                    a.get_id()
+                );
+                let defaults: Vec<_> = a
+                    .get_default_values()
+                    .iter()
+                    .map(|v| v.to_string_lossy().into_owned())
+                    .collect();
+                format!("{}={}", a.get_id(), defaults.join(","))
+            })
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [
+                "config_dir=",
+                "device=false",
+                "format=",
+                "help=",
+                "json=false",
+                "max_duration=",
+                "no_browser=false",
+                "provider=",
+                "provider_positional=",
+                "region=",
+                "role=",
+                "use_secret=false",
+                "verbose=0",
+                "version=",
+            ]
+        );
     }
 
     fn os(args: &[&str]) -> Vec<std::ffi::OsString> {

@@ -211,7 +211,7 @@ fn narrow_dir(_dir: &Path, _meta: &fs::Metadata) {}
 /// file is one or the other. The caller resolves symlinks first when the
 /// link must stay a link (see [`resolve_symlinks`]).
 pub fn write_atomic(target: &Path, bytes: &[u8], mode: u32) -> Result<(), Error> {
-    write_atomic_with(target, mode, |w| w.write_all(bytes))
+    write_atomic_with(target, mode, |file| file.write_all(bytes))
 }
 
 /// [`write_atomic`] with the content written by `write` into the temporary
@@ -219,7 +219,7 @@ pub fn write_atomic(target: &Path, bytes: &[u8], mode: u32) -> Result<(), Error>
 pub fn write_atomic_with(
     target: &Path,
     mode: u32,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    write: impl FnOnce(&mut File) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     let dir = parent_dir(target);
     let mut builder = tempfile::Builder::new();
@@ -247,13 +247,7 @@ pub fn write_atomic_with(
             .set_permissions(fs::Permissions::from_mode(mode))
             .map_err(io("set the mode of", tmp.path()))?;
     }
-    {
-        // Large runs of text pass through; small pieces are gathered.
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
-        write(&mut out)
-            .and_then(|()| out.flush())
-            .map_err(io("write", target))?;
-    }
+    write(tmp.as_file_mut()).map_err(io("write", target))?;
     // Without the sync a crash could leave an empty file behind the rename.
     tmp.as_file().sync_all().map_err(io("write", target))?;
     let mut attempt = 0;

@@ -477,9 +477,9 @@ fn canonical(inner: &str) -> String {
 /// allocating.
 fn same_name(inner: &str, want: &str) -> bool {
     // Both end with the same name, so most headers of a large file are
-    // told apart by their last word alone (`inner` has no trailing space).
+    // told apart by their last word alone.
     let last = want.rsplit(' ').next().unwrap_or(want);
-    if !inner.ends_with(last) {
+    if !trim_ws_end(inner).ends_with(last) {
         return false;
     }
     match find_byte2(inner.as_bytes(), b' ', b'\t') {

@@ -17,6 +17,7 @@
 //! them for data; the next writer deletes them while it holds the lock.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -181,7 +182,12 @@ pub fn update<T>(
         Err(_) => 0o600,
     };
     // Written piece by piece: a large file is not built in memory again.
-    safe_file::write_atomic_with(&target, mode, |out| doc.render_to(out))?;
+    // Runs of untouched lines are larger than the buffer and pass through.
+    safe_file::write_atomic_with(&target, mode, |file| {
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        doc.render_to(&mut out)?;
+        out.flush()
+    })?;
     drop(guard);
     Ok((outcome, value))
 }
