@@ -136,9 +136,12 @@ impl Eol {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Line {
     /// Byte range in `Document::src`, or with `own` an index into
-    /// `Document::own` (`start`) and nothing else.
-    start: usize,
-    end: usize,
+    /// `Document::own` (`start`) and nothing else. 32 bits keep a line in
+    /// 16 bytes: the line table of a large file is about its size again,
+    /// and every page of it is a page fault to fill (text over 4 GiB is
+    /// kept as one line, see [`Document::parse_string`]).
+    start: u32,
+    end: u32,
     own: bool,
     eol: Eol,
     kind: Kind,
@@ -149,6 +152,7 @@ struct Line {
 }
 
 impl Line {
+    /// A line at `start..end` (both at most [`MAX_TEXT`]).
     fn new(start: usize, end: usize, own: bool, eol: Eol, text: &str) -> Line {
         let kind = kind(text);
         let mut inner = (0, 0);
@@ -161,15 +165,26 @@ impl Line {
             }
         }
         Line {
-            start,
-            end,
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
             own,
             eol,
             kind,
             inner,
         }
     }
+
+    fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    fn end(&self) -> usize {
+        self.end as usize
+    }
 }
+
+/// The longest text whose lines the line table can address.
+const MAX_TEXT: usize = u32::MAX as usize;
 
 /// What a line is, decided from the line alone (as the SDK parsers do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,6 +232,9 @@ pub struct Document {
     /// Text of lines written by edits.
     own: Vec<Box<str>>,
     lines: Vec<Line>,
+    /// Parsed from more than [`MAX_TEXT`] bytes: one line, refused by
+    /// `validate`.
+    oversized: bool,
 }
 
 /// Two documents are equal when they render the same text.
@@ -442,18 +460,23 @@ fn value_is_empty(text: &str, eq: usize) -> bool {
 
 /// The text inside a header's brackets, trimmed, or why it is not a header.
 fn header_inner(text: &str) -> Result<&str, &'static str> {
-    // The common case, `[name]` with no spaces or comment, in one scan.
+    // The common case, `[name]` or `[profile name]` with no comment, in one
+    // scan: what the general rule below gives for it.
     let b = text.as_bytes();
     if b.len() >= 2
         && b.first() == Some(&b'[')
         && b.last() == Some(&b']')
         && let Some(inner) = text.get(1..b.len() - 1)
-        && !inner
-            .bytes()
-            .any(|c| matches!(c, b' ' | b'\t' | b'#' | b';'))
+        && find_byte2(inner.as_bytes(), b'#', b';').is_none()
     {
-        return Ok(inner);
+        return Ok(trim_ws(inner));
     }
+    header_inner_general(text)
+}
+
+/// [`header_inner`] by the rule itself: a comment may start anywhere, then
+/// the brackets, then the name trimmed.
+fn header_inner_general(text: &str) -> Result<&str, &'static str> {
     let end = comment_start(text, false).unwrap_or(text.len());
     let line = trim_ws(text.get(..end).unwrap_or_default());
     let inner = line
@@ -476,10 +499,9 @@ fn canonical(inner: &str) -> String {
 /// Whether a header's inner text names `want` (already canonical), without
 /// allocating.
 fn same_name(inner: &str, want: &str) -> bool {
-    // Both end with the same name, so most headers of a large file are
-    // told apart by their last word alone.
-    let last = want.rsplit(' ').next().unwrap_or(want);
-    if !trim_ws_end(inner).ends_with(last) {
+    // Equal names end with the same byte: most headers of a large file
+    // (`[profile p1]` to `[profile p10000]`) are told apart by it alone.
+    if trim_ws_end(inner).as_bytes().last() != want.as_bytes().last() {
         return false;
     }
     match find_byte2(inner.as_bytes(), b' ', b'\t') {
@@ -642,28 +664,46 @@ impl Document {
             0
         };
         let body = src.get(body_start..).unwrap_or_default();
+        if src.len() > MAX_TEXT {
+            // Never read from a file (reads are capped far below), but kept
+            // whole: one line that renders back as it came and that
+            // `validate` refuses.
+            let mut doc = Document {
+                bom: false,
+                src: String::new(),
+                own: Vec::new(),
+                lines: Vec::new(),
+                oversized: true,
+            };
+            let line = doc.owned_line(src, Eol::None);
+            doc.lines.push(line);
+            return doc;
+        }
         // A typical line is 20-40 bytes; one reservation avoids regrowing.
         let mut lines = Vec::with_capacity(body.len() / 24 + 1);
+        // One search over the whole text finds every line end (cheaper than
+        // a search per line).
+        let bytes = src.as_bytes();
         let mut pos = body_start;
-        let mut rest = body;
-        while !rest.is_empty() {
-            let (seg_len, eol, next) = match find_byte(rest.as_bytes(), b'\n') {
-                Some(i) if rest.as_bytes().get(i.wrapping_sub(1)) == Some(&b'\r') => {
-                    (i - 1, Eol::CrLf, i + 1)
-                }
-                Some(i) => (i, Eol::Lf, i + 1),
-                None => (rest.len(), Eol::None, rest.len()),
+        for nl in memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| body_start + i) {
+            let (end, eol) = match nl.checked_sub(1) {
+                Some(cr) if cr >= pos && bytes.get(cr) == Some(&b'\r') => (cr, Eol::CrLf),
+                _ => (nl, Eol::Lf),
             };
-            let text = rest.get(..seg_len).unwrap_or_default();
-            lines.push(Line::new(pos, pos + seg_len, false, eol, text));
-            pos += next;
-            rest = rest.get(next..).unwrap_or_default();
+            let text = src.get(pos..end).unwrap_or_default();
+            lines.push(Line::new(pos, end, false, eol, text));
+            pos = nl + 1;
+        }
+        if pos < src.len() {
+            let text = src.get(pos..).unwrap_or_default();
+            lines.push(Line::new(pos, src.len(), false, Eol::None, text));
         }
         Document {
             bom: body_start > 0,
             src,
             own: Vec::new(),
             lines,
+            oversized: false,
         }
     }
 
@@ -675,9 +715,9 @@ impl Document {
     /// The text of a line (without its ending).
     fn text(&self, l: &Line) -> &str {
         if l.own {
-            self.own.get(l.start).map(|t| &**t).unwrap_or_default()
+            self.own.get(l.start()).map(|t| &**t).unwrap_or_default()
         } else {
-            self.src.get(l.start..l.end).unwrap_or_default()
+            self.src.get(l.start()..l.end()).unwrap_or_default()
         }
     }
 
@@ -758,13 +798,13 @@ impl Document {
         let mut run: Option<(usize, usize)> = None;
         for l in &self.lines {
             let eol = l.eol.as_str();
-            let line_end = l.end + eol.len();
-            let untouched = !l.own && self.src.get(l.end..line_end) == Some(eol);
+            let line_end = l.end() + eol.len();
+            let untouched = !l.own && self.src.get(l.end()..line_end) == Some(eol);
             if untouched {
                 match &mut run {
-                    Some((_, e)) if *e == l.start => *e = line_end,
+                    Some((_, e)) if *e == l.start() => *e = line_end,
                     _ => {
-                        if let Some((s, e)) = run.replace((l.start, line_end))
+                        if let Some((s, e)) = run.replace((l.start(), line_end))
                             && !f(self.src.get(s..e).unwrap_or_default())
                         {
                             return;
@@ -804,6 +844,9 @@ impl Document {
             line: i + 1,
             reason: reason.to_string(),
         };
+        if self.oversized {
+            return Err(err(0, "the text is larger than 4 GiB"));
+        }
         let mut have_section = false;
         // Whether the current property started empty (a sub-property block).
         let mut sub = false;
@@ -1480,6 +1523,13 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn header_fast_path_agrees_with_the_rule(
+            text in "[ \t]?\\[?[ \t]?[a-c]{0,3}([ \t]{1,2}[a-c#;]{1,3}){0,2}[ \t]?\\]?[ \t]?",
+        ) {
+            proptest::prop_assert_eq!(header_inner(&text), header_inner_general(&text));
+        }
+
+        #[test]
         fn same_name_agrees_with_canonical_for_any_header(
             inner in "[a-c]{1,3}([ \t]{1,2}[a-c]{1,3}){0,2}",
             want in "[a-c]{1,3}([ \t]{1,2}[a-c]{1,3}){0,2}",
@@ -1487,6 +1537,12 @@ mod tests {
             let want = canonical(&want);
             proptest::prop_assert_eq!(same_name(&inner, &want), canonical(&inner) == want);
         }
+    }
+
+    #[test]
+    fn a_line_takes_16_bytes() {
+        // The line table of a 10,000-profile file is 40,000 of them.
+        assert_eq!(std::mem::size_of::<Line>(), 16);
     }
 
     #[test]
