@@ -874,6 +874,18 @@ mod tests {
         assert!(a.json && a.use_secret);
     }
 
+    #[test]
+    fn subcommand_arguments_are_built_only_for_the_one_parsed() {
+        // Cheap start-up for every command: clap adds a subcommand's
+        // arguments (setup has one per provider key) when it builds it.
+        let mut cmd = Cli::command();
+        let setup = cmd.find_subcommand("setup").expect("setup");
+        assert_eq!(setup.get_arguments().count(), 0);
+        cmd.build();
+        let setup = cmd.find_subcommand("setup").expect("setup");
+        assert!(setup.get_arguments().count() > 20);
+    }
+
     /// `parse_credential_process` gives every field it does not read its
     /// empty value; an `env =` or a default on any of get-cred's arguments
     /// (or a new argument) would make clap disagree, so the list is fixed here.
