@@ -145,6 +145,10 @@ struct Line {
     own: bool,
     eol: Eol,
     kind: Kind,
+    /// For a header whose name is known ([`Line::inner`]): the name's last
+    /// byte, so lookups pass over most headers without reading their text
+    /// (see [`Line::may_name`]); 0 when not known.
+    name_last: u8,
     /// For a header that parses: the byte range of the text inside its
     /// brackets within the line, when it fits; `(0, 0)` otherwise. Edits
     /// look sections up by name many times; this spares re-parsing headers.
@@ -156,12 +160,14 @@ impl Line {
     fn new(start: usize, end: usize, own: bool, eol: Eol, text: &str) -> Line {
         let kind = kind(text);
         let mut inner = (0, 0);
+        let mut name_last = 0;
         if kind == Kind::Header
             && let Ok(i) = header_inner(text)
         {
             let from = (i.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
             if let (Ok(a), Ok(b)) = (u16::try_from(from), u16::try_from(from + i.len())) {
                 inner = (a, b);
+                name_last = i.as_bytes().last().copied().unwrap_or(0);
             }
         }
         Line {
@@ -170,8 +176,17 @@ impl Line {
             own,
             eol,
             kind,
+            name_last,
             inner,
         }
+    }
+
+    /// Whether this header line may name `want` (canonical): false only
+    /// when its name is known to end otherwise, which [`same_name`] would
+    /// also say, but without reading the line's text.
+    fn may_name(&self, want: &str) -> bool {
+        self.kind == Kind::Header
+            && (self.name_last == 0 || Some(&self.name_last) == want.as_bytes().last())
     }
 
     fn start(&self) -> usize {
@@ -799,7 +814,7 @@ impl Document {
         for l in &self.lines {
             let eol = l.eol.as_str();
             let line_end = l.end() + eol.len();
-            let untouched = !l.own && self.src.get(l.end()..line_end) == Some(eol);
+            let untouched = !l.own && self.ends_as_parsed(l);
             if untouched {
                 match &mut run {
                     Some((_, e)) if *e == l.start() => *e = line_end,
@@ -824,6 +839,18 @@ impl Document {
         }
         if let Some((s, e)) = run {
             f(self.src.get(s..e).unwrap_or_default());
+        }
+    }
+
+    /// Whether a parsed line still ends as it did in `src` (an edit may give
+    /// the last line the newline it lacked), read byte by byte: this runs
+    /// for every line each time the text is rendered or compared.
+    fn ends_as_parsed(&self, l: &Line) -> bool {
+        let src = self.src.as_bytes();
+        match l.eol {
+            Eol::Lf => src.get(l.end()) == Some(&b'\n'),
+            Eol::CrLf => src.get(l.end()..l.end() + 2) == Some(b"\r\n".as_slice()),
+            Eol::None => l.end() <= src.len(),
         }
     }
 
@@ -1010,7 +1037,8 @@ impl Document {
             if in_match && let Some(last) = found.last_mut() {
                 last.end = i;
             }
-            in_match = self.header(l).is_ok_and(|inner| same_name(inner, &want));
+            in_match =
+                l.may_name(&want) && self.header(l).is_ok_and(|inner| same_name(inner, &want));
             if in_match {
                 found.push(Span {
                     header: i,
@@ -1054,7 +1082,7 @@ impl Document {
     pub fn has_section(&self, section: &str) -> bool {
         let want = canonical(section);
         self.lines.iter().any(|l| {
-            l.kind == Kind::Header && self.header(l).is_ok_and(|inner| same_name(inner, &want))
+            l.may_name(&want) && self.header(l).is_ok_and(|inner| same_name(inner, &want))
         })
     }
 
