@@ -6,7 +6,8 @@
 #
 # Starts the end-to-end peers (tests/peers: oidc-provider and moto's STS on
 # 127.0.0.1), warms the cache with one real login (BROWSER=tests/peers/browser.sh),
-# then runs hyperfine --warmup 20 --runs $RUNS (default 300) -N for
+# then runs hyperfine -N, $RUNS runs in all (default 300) in $ROUNDS rounds
+# (default 5, the order of the two commands swapped each round), for
 #   1. secret_store: file (no D-Bus session), and
 #   2. secret_store: keyring and secret_store: auto, under dbus-run-session
 #      with a throwaway gnome-keyring unlocked (skipped with a note when
@@ -21,8 +22,24 @@ set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 runs="${RUNS:-300}"
+rounds="${ROUNDS:-5}"
 
 hit_cmd() { printf '%s get-cred -p oidc -r %s -j -s' "$BIN" "$ROLE"; }
+
+# hyperfine in $rounds rounds of $runs/$rounds runs each, the hit and `cat`
+# back to back and their order swapped every round, so that the drift of a
+# shared machine falls on both sides of each ratio. One JSON per round.
+measure() { # STORE HIT_CMD ENTRY OUT_PREFIX
+  local r n=$((runs / rounds)) order
+  for r in $(seq 1 "$rounds"); do
+    if ((r % 2)); then
+      order=(-n "get-cred -s ($1)" "$2" -n "cat entry" "cat $3")
+    else
+      order=(-n "cat entry" "cat $3" -n "get-cred -s ($1)" "$2")
+    fi
+    hyperfine --warmup 10 --runs "$n" -N --export-json "$4.$r.json" "${order[@]}" >&2
+  done
+}
 
 # Warm the cache with one browser login; check that a second call is a hit
 # with the same answer; print the entry file for the file store.
@@ -65,9 +82,7 @@ if [ "${1:-}" = --keyring-inner ]; then
         echo "keyring: entries went to files, not the keyring" >&2
         exit 1
       fi
-      hyperfine --warmup 20 --runs "$runs" -N --export-json "$dir/$store.json" \
-        -n "get-cred -s ($store)" "$(hit_cmd)" \
-        -n "cat entry" "cat $entry" >&2
+      measure "$store" "$(hit_cmd)" "$entry" "$dir/$store"
       # Both sandboxes use provider `oidc` in the one keyring: leave nothing
       # for the next store to find there.
       "$BIN" clear-secret >/dev/null
@@ -87,13 +102,9 @@ echo "== peers: provider $ISSUER, sts $STS_URL" >&2
   warm file
   entry="$(ls "$AWS_CLI_OIDC_CONFIG"/cache/creds.oidc.*.json)"
   echo "$entry" >"$BENCH_TMP/entry"
-  hyperfine --warmup 20 --runs "$runs" -N --export-json "$BENCH_TMP/file.json" \
-    -n "get-cred -s (file)" "$(hit_cmd)" \
-    -n "cat entry" "cat $entry" >&2
+  measure file "$(hit_cmd)" "$entry" "$BENCH_TMP/file"
   if [ -n "$BIN_STATIC" ]; then
-    hyperfine --warmup 20 --runs "$runs" -N --export-json "$BENCH_TMP/static.json" \
-      -n "get-cred -s (file, static-pie)" "$(BIN=$BIN_STATIC hit_cmd)" \
-      -n "cat entry" "cat $entry" >&2
+    measure "file, static-pie" "$(BIN=$BIN_STATIC hit_cmd)" "$entry" "$BENCH_TMP/static"
   fi
   if [ "$(wc -l <"$E2E_DIR/browser_runs")" -ne 1 ]; then
     echo "file: a measured call launched the browser" >&2
@@ -113,22 +124,32 @@ if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/d
   fi
 fi
 
-ratio() { # LABEL JSON GOAL
-  local h c
-  h="$(bench_median_ms "$2" 0)"
-  c="$(bench_median_ms "$2" 1)"
-  python3 -c 'import sys; l,h,c,g=sys.argv[1:]; h,c=float(h),float(c); print(f"hit {l:<8} get-cred -s {h:6.2f} ms, cat {c:5.2f} ms, ratio {h/c:5.2f}x {g}")' \
-    "$1" "$h" "$c" "$3"
+ratio() { # LABEL PREFIX GOAL
+  python3 - "$1" "$3" "$2".*.json <<'PY'
+import json, statistics, sys
+label, goal, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+hits, cats, ratios = [], [], []
+for f in files:
+    r = {x["command"]: x["median"] for x in json.load(open(f))["results"]}
+    h = next(v for k, v in r.items() if k.startswith("get-cred"))
+    c = r["cat entry"]
+    hits.append(h)
+    cats.append(c)
+    ratios.append(h / c)
+print(f"hit {label:<8} get-cred -s {statistics.median(hits) * 1e3:6.2f} ms, "
+      f"cat {statistics.median(cats) * 1e3:5.2f} ms, ratio {statistics.median(ratios):5.2f}x "
+      f"(median of {len(ratios)} rounds, {min(ratios):.2f} to {max(ratios):.2f}) {goal}")
+PY
 }
 echo
-echo "== cache hit (median of $runs runs)"
-ratio file "$BENCH_TMP/file.json" "(goal <= 1.3x)"
-if [ -f "$BENCH_TMP/static.json" ]; then
-  ratio "file, static-pie" "$BENCH_TMP/static.json" "(not a build to install)"
+echo "== cache hit ($rounds rounds of $((runs / rounds)) runs; each ratio is the median of the rounds' ratios)"
+ratio file "$BENCH_TMP/file" "(goal <= 1.3x)"
+if [ -n "$BIN_STATIC" ]; then
+  ratio "file, static-pie" "$BENCH_TMP/static" "(not a build to install)"
 fi
 if [ "$keyring" = measured ]; then
-  ratio keyring "$BENCH_TMP/keyring.json" ""
-  ratio auto "$BENCH_TMP/auto.json" "(goal <= 1.5x)"
+  ratio keyring "$BENCH_TMP/keyring" ""
+  ratio auto "$BENCH_TMP/auto" "(goal <= 1.5x)"
 else
   echo "hit keyring: $keyring"
   echo "hit auto: $keyring"
