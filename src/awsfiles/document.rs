@@ -1081,9 +1081,9 @@ impl Document {
     /// Whether a section with this header exists (once or more).
     pub fn has_section(&self, section: &str) -> bool {
         let want = canonical(section);
-        self.lines.iter().any(|l| {
-            l.may_name(&want) && self.header(l).is_ok_and(|inner| same_name(inner, &want))
-        })
+        self.lines
+            .iter()
+            .any(|l| l.may_name(&want) && self.header(l).is_ok_and(|inner| same_name(inner, &want)))
     }
 
     /// The section of `profile` in a config file: `profile default` when the
