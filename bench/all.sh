@@ -7,8 +7,8 @@
 #      the config file, at 100, 1,000, 10,000 and 100,000 profiles
 #      (bench/awsfiles_upsert.sh);
 #   3. 50 parallel cold calls against one login (bench/parallel_cold.sh).
-# Run counts are kept small so the whole run stays within about five
-# minutes after the release build; raise them with HIT_RUNS (default 100),
+# Run counts are kept small so the whole run takes about a minute after
+# the release build; raise them with HIT_RUNS (default 100),
 # UPSERT_RUNS (20) and COLD_RUNS (5). BENCH_STATIC=1 adds the file-store
 # hit of a static-pie build, for comparison (one more full release build). Installs hyperfine
 # from apt when missing. Measure on a quiet machine: the load average is printed before

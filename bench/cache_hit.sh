@@ -6,7 +6,7 @@
 #
 # Starts the end-to-end peers (tests/peers: oidc-provider and moto's STS on
 # 127.0.0.1), warms the cache with one real login (BROWSER=tests/peers/browser.sh),
-# then runs hyperfine -N, $RUNS runs in all (default 300) in $ROUNDS rounds
+# then runs hyperfine -N, $RUNS runs (default 300) split over $ROUNDS rounds
 # (default 5, the order of the two commands swapped each round), for
 #   1. secret_store: file (no D-Bus session), and
 #   2. secret_store: keyring and secret_store: auto, under dbus-run-session
@@ -15,7 +15,7 @@
 # With BENCH_STATIC=1 the file store is also measured with a static-pie
 # build, for comparison only (BENCHMARKS.md says why it is not installed).
 # Prints hyperfine's tables and a summary with the
-# medians and ratios (one line per store, "hit STORE: ..."; bench/all.sh
+# medians and ratios (one line per store, "hit STORE get-cred -s ..."; bench/all.sh
 # collects them).
 # Every process it starts is stopped by PID on exit.
 set -euo pipefail
@@ -23,6 +23,10 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 runs="${RUNS:-300}"
 rounds="${ROUNDS:-5}"
+if ! ((rounds >= 1 && runs / rounds >= 2)); then
+  echo "cache_hit.sh: RUNS ($runs) must be at least twice ROUNDS ($rounds)" >&2
+  exit 2
+fi
 
 hit_cmd() { printf '%s get-cred -p oidc -r %s -j -s' "$BIN" "$ROLE"; }
 
@@ -128,6 +132,9 @@ ratio() { # LABEL PREFIX GOAL
   python3 - "$1" "$3" "$2".*.json <<'PY'
 import json, statistics, sys
 label, goal, files = sys.argv[1], sys.argv[2], sys.argv[3:]
+files = [f for f in files if not f.endswith("*.json")]
+if not files:
+    sys.exit(f"hit {label}: no results")
 hits, cats, ratios = [], [], []
 for f in files:
     r = {x["command"]: x["median"] for x in json.load(open(f))["results"]}

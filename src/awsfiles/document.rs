@@ -137,9 +137,9 @@ impl Eol {
 struct Line {
     /// Byte range in `Document::src`, or with `own` an index into
     /// `Document::own` (`start`) and nothing else. 32 bits keep a line in
-    /// 16 bytes: the line table of a large file is about its size again,
-    /// and every page of it is a page fault to fill (text over 4 GiB is
-    /// kept as one line, see [`Document::parse_string`]).
+    /// 16 bytes: the line table of a large file is more than half its size,
+    /// and every page of it is a page fault to fill (text over 4 GiB is not
+    /// split into lines at all, see [`Document::parse_string`]).
     start: u32,
     end: u32,
     own: bool,
@@ -170,6 +170,7 @@ impl Line {
                 name_last = i.as_bytes().last().copied().unwrap_or(0);
             }
         }
+        debug_assert!(end <= MAX_TEXT, "split only text of at most MAX_TEXT bytes");
         Line {
             start: u32::try_from(start).unwrap_or(u32::MAX),
             end: u32::try_from(end).unwrap_or(u32::MAX),
@@ -247,8 +248,8 @@ pub struct Document {
     /// Text of lines written by edits.
     own: Vec<Box<str>>,
     lines: Vec<Line>,
-    /// Parsed from more than [`MAX_TEXT`] bytes: one line, refused by
-    /// `validate`.
+    /// Parsed from more than [`MAX_TEXT`] bytes: `src` has no lines; it
+    /// renders back whole, and checks and lookups refuse it.
     oversized: bool,
 }
 
@@ -658,6 +659,17 @@ enum Event<'a> {
     Continuation(&'a str),
 }
 
+const OVERSIZED: &str = "the text is larger than 4 GiB";
+
+/// The error for line index `i` (0-based) breaking a rule.
+fn parse_error(i: usize, reason: &str) -> Error {
+    Error::Parse {
+        path: Default::default(),
+        line: i + 1,
+        reason: reason.to_string(),
+    }
+}
+
 /// A section as [`Document::profiles`] collects it.
 struct RawSection<'a> {
     inner: &'a str,
@@ -680,19 +692,15 @@ impl Document {
         };
         let body = src.get(body_start..).unwrap_or_default();
         if src.len() > MAX_TEXT {
-            // Never read from a file (reads are capped far below), but kept
-            // whole: one line that renders back as it came and that
-            // `validate` refuses.
-            let mut doc = Document {
+            // Never read from a file (reads are capped far below), but kept:
+            // it renders back whole, and checks and lookups refuse it.
+            return Document {
                 bom: false,
-                src: String::new(),
+                src,
                 own: Vec::new(),
                 lines: Vec::new(),
                 oversized: true,
             };
-            let line = doc.owned_line(src, Eol::None);
-            doc.lines.push(line);
-            return doc;
         }
         // A typical line is 20-40 bytes; one reservation avoids regrowing.
         let mut lines = Vec::with_capacity(body.len() / 24 + 1);
@@ -807,6 +815,10 @@ impl Document {
     /// false: the byte-order mark, runs of untouched lines (contiguous in
     /// `src`, each given at once), edited lines and their endings.
     fn render_pieces<'a>(&'a self, mut f: impl FnMut(&'a str) -> bool) {
+        if self.oversized {
+            f(&self.src);
+            return;
+        }
         if self.bom && !f(self.src.get(..'\u{feff}'.len_utf8()).unwrap_or_default()) {
             return;
         }
@@ -866,13 +878,9 @@ impl Document {
     /// Walk the lines as the SDK parsers do, reporting sections, properties
     /// and continuation lines to `f`, or stop at the first syntax error.
     fn walk<'a>(&'a self, mut f: impl FnMut(Event<'a>)) -> Result<(), Error> {
-        let err = |i: usize, reason: &str| Error::Parse {
-            path: Default::default(),
-            line: i + 1,
-            reason: reason.to_string(),
-        };
+        let err = parse_error;
         if self.oversized {
-            return Err(err(0, "the text is larger than 4 GiB"));
+            return Err(err(0, OVERSIZED));
         }
         let mut have_section = false;
         // Whether the current property started empty (a sub-property block).
@@ -1025,6 +1033,9 @@ impl Document {
 
     /// The one section named `section`; an error if it appears twice.
     fn find(&self, section: &str) -> Result<Option<Span>, Error> {
+        if self.oversized {
+            return Err(parse_error(0, OVERSIZED));
+        }
         let want = canonical(section);
         // One pass without allocating a name per section: this runs for every
         // edit, and credentials files can hold thousands of profiles.
