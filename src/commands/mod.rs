@@ -243,14 +243,13 @@ impl Ctx<'_> {
             .into());
         };
         let dir = self.config_dir()?;
-        let file = match ConfigFile::load(&dir) {
+        match ConfigFile::load_provider(&dir, name) {
             Err(aws_cli_oidc::config::Error::NotFound { path }) => bail!(
                 "config file {} does not exist; create provider {name:?} with: aws-cli-oidc setup {name}",
                 path.display()
             ),
-            other => other?,
-        };
-        Ok(file.provider(name)?)
+            other => Ok(other?),
+        }
     }
 
     /// Network settings for the provider and for STS. Both honour the proxy

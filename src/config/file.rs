@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_yaml_ng::{Mapping, Value};
 
 use super::provider::{self, scalar_text};
-use super::{Error, ProviderConfig, config_path};
+use super::{Error, ProviderConfig, config_path, plain};
 use crate::safe_file;
 
 /// A loaded `config.yaml`: the whole document, so that rewriting it keeps
@@ -67,12 +67,32 @@ impl ConfigFile {
 
     /// Read and parse `dir/config.yaml`.
     pub fn load(dir: &Path) -> Result<ConfigFile, Error> {
-        let path = config_path(dir);
-        let Some(bytes) = safe_file::read_capped(&path, safe_file::caps::CONFIG)? else {
-            return Err(Error::NotFound { path });
-        };
-        let text = String::from_utf8(bytes).map_err(|_| Error::NotUtf8 { path: path.clone() })?;
+        let (path, text) = read(dir)?;
         ConfigFile::parse(&text, &path)
+    }
+
+    /// What `ConfigFile::load(dir)?.provider(name)` gives, without the YAML
+    /// parser when the file has the plain shape ([`plain`]): the
+    /// `credential_process` hot path reads one provider on every call.
+    pub fn load_provider(dir: &Path, name: &str) -> Result<ProviderConfig, Error> {
+        let (path, text) = read(dir)?;
+        if let Some(providers) = plain::parse(&text)
+            && let Found::One(i) = find_name(providers.iter().map(|p| Some(&*p.name)), name)
+        {
+            let provider = &providers[i];
+            let map: Mapping = provider
+                .settings
+                .iter()
+                .map(|(k, v)| {
+                    let value = v
+                        .as_ref()
+                        .map_or(Value::Null, |v| Value::String(v.to_string()));
+                    (Value::String(k.to_string()), value)
+                })
+                .collect();
+            return provider::from_mapping(&path, &provider.name, &map);
+        }
+        ConfigFile::parse(&text, &path)?.provider(name)
     }
 
     /// Like [`ConfigFile::load`], but a missing file gives an empty document
@@ -89,25 +109,13 @@ impl ConfigFile {
         self.doc.keys().filter_map(scalar_text).collect()
     }
 
-    /// The key of the provider `name` in the document: the exact name, else
-    /// the one name equal to it ignoring case (viper lowercased the names the
-    /// Go tool wrote, so `get-cred MyOp` must still find `myop`).
+    /// The key of the provider `name` in the document, found by [`find_name`].
     fn find(&self, name: &str) -> Result<Value, Error> {
-        let mut folded = Vec::new();
-        for key in self.doc.keys() {
-            let Some(text) = scalar_text(key) else {
-                continue;
-            };
-            if text == name {
-                return Ok(key.clone());
-            }
-            if text.to_lowercase() == name.to_lowercase() {
-                folded.push((key.clone(), text));
-            }
-        }
-        match folded.len() {
-            1 => Ok(folded.remove(0).0),
-            0 => {
+        let keys: Vec<&Value> = self.doc.keys().collect();
+        let texts: Vec<Option<String>> = keys.iter().map(|k| scalar_text(k)).collect();
+        match find_name(texts.iter().map(Option::as_deref), name) {
+            Found::One(i) => Ok(keys[i].clone()),
+            Found::None => {
                 let configured = self.providers();
                 let suggestion =
                     crate::suggest::closest(name, configured.iter().map(String::as_str))
@@ -119,10 +127,13 @@ impl ConfigFile {
                     suggestion,
                 })
             }
-            _ => Err(Error::AmbiguousProvider {
+            Found::Several(matches) => Err(Error::AmbiguousProvider {
                 profile: name.to_string(),
                 path: self.path.clone(),
-                matches: folded.into_iter().map(|(_, t)| t).collect(),
+                matches: matches
+                    .into_iter()
+                    .filter_map(|i| texts[i].clone())
+                    .collect(),
             }),
         }
     }
@@ -220,6 +231,47 @@ impl ConfigFile {
         }
         safe_file::write_atomic(&target, text.as_bytes(), 0o600)?;
         Ok(())
+    }
+}
+
+/// Read `dir/config.yaml` as text.
+fn read(dir: &Path) -> Result<(PathBuf, String), Error> {
+    let path = config_path(dir);
+    let Some(bytes) = safe_file::read_capped(&path, safe_file::caps::CONFIG)? else {
+        return Err(Error::NotFound { path });
+    };
+    let text = String::from_utf8(bytes).map_err(|_| Error::NotUtf8 { path: path.clone() })?;
+    Ok((path, text))
+}
+
+/// Which provider a name means.
+#[derive(Debug, PartialEq, Eq)]
+enum Found {
+    /// The one at this index.
+    One(usize),
+    None,
+    /// These, all equal to the name ignoring case.
+    Several(Vec<usize>),
+}
+
+/// The provider `name` among `names` (in file order; `None` for keys that
+/// are not names): the exact name, else the one name equal to it ignoring
+/// case (viper lowercased the names the Go tool wrote, so `get-cred MyOp`
+/// must still find `myop`).
+fn find_name<'a>(names: impl Iterator<Item = Option<&'a str>>, name: &str) -> Found {
+    let lower = name.to_lowercase();
+    let mut folded = Vec::new();
+    for (i, text) in names.enumerate() {
+        match text {
+            Some(text) if text == name => return Found::One(i),
+            Some(text) if text.to_lowercase() == lower => folded.push(i),
+            _ => {}
+        }
+    }
+    match folded.len() {
+        0 => Found::None,
+        1 => Found::One(folded[0]),
+        _ => Found::Several(folded),
     }
 }
 
@@ -424,6 +476,47 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(e, Error::Syntax { line: Some(_), .. }), "{e:?}");
+    }
+
+    /// `load_provider` gives what loading the whole file and asking for
+    /// the provider gives: the same settings, the same errors.
+    #[test]
+    fn load_provider_reads_what_load_then_provider_reads() {
+        let show = |r: Result<ProviderConfig, Error>| match r {
+            Ok(p) => format!(
+                "{p:?} secret={:?}",
+                p.client_secret.as_ref().map(|s| s.expose().clone())
+            ),
+            Err(e) => format!("error: {e}"),
+        };
+        let mut plain_files = 0;
+        for case in [
+            "dotted-names",
+            "empty-strings",
+            "go-keycloak-saml",
+            "go-oidc",
+            "malformed",
+            "native-types",
+        ] {
+            let dir = fixture_dir(case);
+            let text = std::fs::read_to_string(config_path(&dir)).unwrap();
+            plain_files += usize::from(plain::parse(&text).is_some());
+            let mut names = ConfigFile::load(&dir).map_or(Vec::new(), |f| f.providers());
+            names.extend(names.iter().map(|n| n.to_uppercase()).collect::<Vec<_>>());
+            names.push("not-there".to_string());
+            for name in names {
+                let whole = ConfigFile::load(&dir).and_then(|f| f.provider(&name));
+                assert_eq!(
+                    show(ConfigFile::load_provider(&dir, &name)),
+                    show(whole),
+                    "{case}: {name}"
+                );
+            }
+        }
+        // The Go tool's files and hand-written ones take the fast path.
+        assert!(plain_files >= 3, "{plain_files}");
+        let missing = ConfigFile::load_provider(Path::new("/nonexistent/dir"), "a");
+        assert!(matches!(missing, Err(Error::NotFound { .. })));
     }
 
     #[test]

@@ -13,11 +13,14 @@
 //! [`ConfigFile::set_provider`] and [`ConfigFile::save`] keep other providers
 //! and keys this version does not know. Comments and the original quoting are
 //! not kept: like the Go tool, saving re-renders the whole file.
+//! [`ConfigFile::load_provider`], the `credential_process` hot path, reads
+//! files of the everyday shape without the YAML parser (`plain`).
 //!
 //! Each key's type, range, default and documentation live in one table,
 //! [`keys::KEYS`]; the reader here and `setup` both check values with it.
 
 mod file;
+mod plain;
 mod provider;
 
 use std::path::{Path, PathBuf};
