@@ -3,14 +3,26 @@
 //! error (clap's own and [`commands::UsageError`]), 3 `refresh`: a profile
 //! needs an interactive login.
 
+// On glibc Linux the process starts in `start::main`, which skips std's
+// runtime start-up (see there); elsewhere, and in the unit tests, std's.
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
+
 mod commands;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod start;
 
 use std::process::ExitCode;
 
 use aws_cli_oidc::cli::exit;
 use clap::Parser;
 
+#[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
 fn main() -> ExitCode {
+    run()
+}
+
+/// Parse, dispatch, print the error chain; the exit code.
+fn run() -> ExitCode {
     let env = commands::Env::from_process();
     let mut args = std::env::args_os();
     if args

@@ -13,4 +13,5 @@ mod exit_codes;
 mod fuzz_replay;
 mod man_pages;
 mod messages;
+mod start;
 mod status;
