@@ -128,11 +128,16 @@ fn is_blank_or_comment(text: &str) -> bool {
 /// with an indicator) and for characters kept out of this shape.
 fn resolve_plain(text: &str) -> Option<Cow<'_, str>> {
     let first = *text.as_bytes().first()?;
-    if !(first.is_ascii_alphanumeric() || first == b'/' || first == b'_')
-        || text.contains(['[', ']', '{', '}'])
-        || text.contains(" #")
-    {
+    if !(first.is_ascii_alphanumeric() || first == b'/' || first == b'_') {
         return None;
+    }
+    // One pass (this runs for every line of the file on every call).
+    let mut prev = first;
+    for &b in text.as_bytes() {
+        if matches!(b, b'[' | b']' | b'{' | b'}') || (b == b'#' && prev == b' ') {
+            return None;
+        }
+        prev = b;
     }
     if let Some(text) = as_bool(text) {
         return Some(Cow::Borrowed(text));
