@@ -60,7 +60,9 @@ fn provider_part(provider: &str) -> String {
 /// First 16 hex digits (64 bits) of SHA-256.
 fn short_hash(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    format!("{:016x}", u64::from_be_bytes(first))
 }
 
 /// The key of the credentials for `role_arn` with `duration_seconds` from
