@@ -158,10 +158,24 @@ struct Line {
 impl Line {
     /// A line at `start..end` (both at most [`MAX_TEXT`]).
     fn new(start: usize, end: usize, own: bool, eol: Eol, text: &str) -> Line {
-        let kind = kind(text);
+        Line::with_kind(start, end, own, eol, kind(text), || text)
+    }
+
+    /// [`Line::new`] for a line whose kind is known: `text` is read only
+    /// for a header.
+    #[inline]
+    fn with_kind<'t>(
+        start: usize,
+        end: usize,
+        own: bool,
+        eol: Eol,
+        kind: Kind,
+        text: impl FnOnce() -> &'t str,
+    ) -> Line {
         let mut inner = (0, 0);
         let mut name_last = 0;
         if kind == Kind::Header
+            && let text = text()
             && let Ok(i) = header_inner(text)
         {
             let from = (i.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
@@ -213,13 +227,25 @@ enum Kind {
 }
 
 fn kind(text: &str) -> Kind {
-    // Most lines start with a visible ASCII character: decide from it.
-    match text.as_bytes().first() {
-        Some(b'#' | b';') => return Kind::Comment,
-        Some(b'[') => return Kind::Header,
-        Some(c) if c.is_ascii_graphic() => return Kind::Entry,
-        _ => {}
+    kind_by_first(text.as_bytes().first().copied()).unwrap_or_else(|| kind_general(text))
+}
+
+/// [`kind`] decided from a line's first byte (`None`: the line is empty),
+/// when that byte is enough: most lines start with a visible ASCII
+/// character. Parsing reads only this byte of most lines.
+#[inline]
+fn kind_by_first(first: Option<u8>) -> Option<Kind> {
+    match first {
+        None => Some(Kind::Blank),
+        Some(b'#' | b';') => Some(Kind::Comment),
+        Some(b'[') => Some(Kind::Header),
+        Some(c) if c.is_ascii_graphic() => Some(Kind::Entry),
+        _ => None,
     }
+}
+
+/// [`kind`] by the rule itself, for any line.
+fn kind_general(text: &str) -> Kind {
     if text.trim().is_empty() {
         Kind::Blank
     } else if text.starts_with(['#', ';']) {
@@ -442,6 +468,7 @@ fn entry_parts(text: &str) -> Result<EntryParts, &'static str> {
 
 /// The end of a property line's key and the index of its '=', or why it is
 /// not a property.
+#[inline]
 fn entry_key(text: &str) -> Result<(usize, usize), &'static str> {
     const NO_EQ: &str = "expected an '=' sign defining a property";
     let bytes = text.as_bytes();
@@ -458,8 +485,15 @@ fn entry_key(text: &str) -> Result<(usize, usize), &'static str> {
         }
         from = i + 1;
     };
-    let key_end = trim_ws_end(text.get(..eq).unwrap_or_default()).len();
-    if trim_ws_start(text.get(..key_end).unwrap_or_default()).is_empty() {
+    // The key is what precedes the '=' without trailing whitespace, and
+    // must not be empty: one backwards scan of bytes decides both.
+    let key_end = bytes
+        .get(..eq)
+        .unwrap_or_default()
+        .iter()
+        .rposition(|&c| !is_ws_byte(c))
+        .map_or(0, |last| last + 1);
+    if key_end == 0 {
         return Err("property did not have a name");
     }
     Ok((key_end, eq))
@@ -468,22 +502,26 @@ fn entry_key(text: &str) -> Result<(usize, usize), &'static str> {
 /// Whether the value of a property line whose '=' is at `eq` is empty,
 /// without scanning the value: it is when only spaces, tabs and a comment
 /// follow the '='.
+#[inline]
 fn value_is_empty(text: &str, eq: usize) -> bool {
-    let after = text.get(eq + 1..).unwrap_or_default();
-    let rest = trim_ws_start(after);
-    rest.is_empty() || (rest.len() < after.len() && rest.starts_with(['#', ';']))
+    let after = text.as_bytes().get(eq + 1..).unwrap_or_default();
+    // The first byte that is not a space or tab: none, or a comment start
+    // with whitespace before it.
+    match after.iter().position(|&c| !is_ws_byte(c)) {
+        None => true,
+        Some(i) => i > 0 && matches!(after.get(i), Some(b'#' | b';')),
+    }
 }
 
 /// The text inside a header's brackets, trimmed, or why it is not a header.
 fn header_inner(text: &str) -> Result<&str, &'static str> {
     // The common case, `[name]` or `[profile name]` with no comment, in one
     // scan: what the general rule below gives for it.
-    let b = text.as_bytes();
-    if b.len() >= 2
-        && b.first() == Some(&b'[')
-        && b.last() == Some(&b']')
-        && let Some(inner) = text.get(1..b.len() - 1)
-        && find_byte2(inner.as_bytes(), b'#', b';').is_none()
+    // A header's name is short: a byte loop reads it in fewer instructions
+    // than `memchr`'s set-up.
+    if let [b'[', inner @ .., b']'] = text.as_bytes()
+        && !inner.iter().any(|&c| c == b'#' || c == b';')
+        && let Some(inner) = text.get(1..=inner.len())
     {
         return Ok(trim_ws(inner));
     }
@@ -707,19 +745,29 @@ impl Document {
         // One search over the whole text finds every line end (cheaper than
         // a search per line).
         let bytes = src.as_bytes();
+        // A line's kind comes from its first byte when that is enough; its
+        // text is sliced only for a header or an unusual first byte.
+        let parsed = |start: usize, end: usize, eol: Eol| {
+            let text = || src.get(start..end).unwrap_or_default();
+            let first = if start < end {
+                bytes.get(start).copied()
+            } else {
+                None
+            };
+            let kind = kind_by_first(first).unwrap_or_else(|| kind_general(text()));
+            Line::with_kind(start, end, false, eol, kind, text)
+        };
         let mut pos = body_start;
         for nl in memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| body_start + i) {
             let (end, eol) = match nl.checked_sub(1) {
                 Some(cr) if cr >= pos && bytes.get(cr) == Some(&b'\r') => (cr, Eol::CrLf),
                 _ => (nl, Eol::Lf),
             };
-            let text = src.get(pos..end).unwrap_or_default();
-            lines.push(Line::new(pos, end, false, eol, text));
+            lines.push(parsed(pos, end, eol));
             pos = nl + 1;
         }
         if pos < src.len() {
-            let text = src.get(pos..).unwrap_or_default();
-            lines.push(Line::new(pos, src.len(), false, Eol::None, text));
+            lines.push(parsed(pos, src.len(), Eol::None));
         }
         Document {
             bom: body_start > 0,
@@ -1575,6 +1623,21 @@ mod tests {
         ) {
             let want = canonical(&want);
             proptest::prop_assert_eq!(same_name(&inner, &want), canonical(&inner) == want);
+        }
+    }
+
+    proptest::proptest! {
+        /// The first-byte fast path of `kind`, and the parse that reads only
+        /// that byte, agree with the rule for every line.
+        #[test]
+        fn each_line_gets_the_kind_the_rule_gives(
+            text in "\u{feff}?(\\PC|\u{3000}|\u{85}|\t| |\r|\n|\r\n|=|#|;|\\[|\\]){0,60}"
+        ) {
+            proptest::prop_assert_eq!(kind(&text), kind_general(&text));
+            let d = Document::parse(&text);
+            for l in &d.lines {
+                proptest::prop_assert_eq!(l.kind, kind_general(d.text(l)));
+            }
         }
     }
 
