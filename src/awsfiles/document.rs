@@ -91,17 +91,49 @@ fn trim_ws_end(s: &str) -> &str {
 }
 
 // Byte searches use `memchr` (SIMD where the CPU has it): parsing a file
-// looks for a line end, an '=' or a comment start on every line.
+// looks for a line end, an '=' or a comment start on every line. On x86_64
+// they use its SSE2 searchers, which are part of the architecture: built
+// and run inline, without memchr's run-time dispatch, which costs more than
+// searching a line.
+#[inline]
 fn find_byte3(hay: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(s) = memchr::arch::x86_64::sse2::memchr::Three::new(a, b, c) {
+        return s.find(hay);
+    }
     memchr::memchr3(a, b, c, hay)
 }
 
+#[inline]
 fn find_byte2(hay: &[u8], a: u8, b: u8) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(s) = memchr::arch::x86_64::sse2::memchr::Two::new(a, b) {
+        return s.find(hay);
+    }
     memchr::memchr2(a, b, hay)
 }
 
+#[inline]
 fn find_byte(hay: &[u8], a: u8) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(s) = memchr::arch::x86_64::sse2::memchr::One::new(a) {
+        return s.find(hay);
+    }
     memchr::memchr(a, hay)
+}
+
+/// `f` with the index of every `\n` in `hay`, in order.
+#[inline]
+fn for_each_newline(hay: &[u8], mut f: impl FnMut(usize)) {
+    // SSE2 is part of x86_64: its searcher needs no detection at run time,
+    // so each search inlines here instead of going through memchr's
+    // dispatch (most lines are shorter than one AVX2 vector anyway).
+    #[cfg(target_arch = "x86_64")]
+    if let Some(one) = memchr::arch::x86_64::sse2::memchr::One::new(b'\n') {
+        one.iter(hay).for_each(&mut f);
+        return;
+    }
+    memchr::memchr_iter(b'\n', hay).for_each(f);
 }
 
 /// Which AWS file a document is: it decides how section names read.
@@ -517,10 +549,8 @@ fn value_is_empty(text: &str, eq: usize) -> bool {
 fn header_inner(text: &str) -> Result<&str, &'static str> {
     // The common case, `[name]` or `[profile name]` with no comment, in one
     // scan: what the general rule below gives for it.
-    // A header's name is short: a byte loop reads it in fewer instructions
-    // than `memchr`'s set-up.
     if let [b'[', inner @ .., b']'] = text.as_bytes()
-        && !inner.iter().any(|&c| c == b'#' || c == b';')
+        && find_byte2(inner, b'#', b';').is_none()
         && let Some(inner) = text.get(1..=inner.len())
     {
         return Ok(trim_ws(inner));
@@ -758,14 +788,15 @@ impl Document {
             Line::with_kind(start, end, false, eol, kind, text)
         };
         let mut pos = body_start;
-        for nl in memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| body_start + i) {
+        for_each_newline(body.as_bytes(), |i| {
+            let nl = body_start + i;
             let (end, eol) = match nl.checked_sub(1) {
                 Some(cr) if cr >= pos && bytes.get(cr) == Some(&b'\r') => (cr, Eol::CrLf),
                 _ => (nl, Eol::Lf),
             };
             lines.push(parsed(pos, end, eol));
             pos = nl + 1;
-        }
+        });
         if pos < src.len() {
             lines.push(parsed(pos, src.len(), Eol::None));
         }
@@ -1412,6 +1443,11 @@ mod tests {
                     find_byte3(b, x, y, z),
                     b.iter().position(|&c| c == x || c == y || c == z)
                 );
+                proptest::prop_assert_eq!(
+                    find_byte2(b, x, y),
+                    b.iter().position(|&c| c == x || c == y)
+                );
+                proptest::prop_assert_eq!(find_byte(b, x), b.iter().position(|&c| c == x));
             }
             for need in [true, false] {
                 proptest::prop_assert_eq!(comment_start(&text, need), naive_comment_start(&text, need));
