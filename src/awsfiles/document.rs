@@ -193,6 +193,21 @@ impl Line {
         Line::with_kind(start, end, own, eol, kind(text), || text)
     }
 
+    /// The line of the parsed text `src` at `start..end`. Its kind comes
+    /// from its first byte when that is enough; its text is sliced only for
+    /// a header or an unusual first byte.
+    #[inline(always)]
+    fn parsed(src: &str, start: usize, end: usize, eol: Eol) -> Line {
+        let text = || src.get(start..end).unwrap_or_default();
+        let first = if start < end {
+            src.as_bytes().get(start).copied()
+        } else {
+            None
+        };
+        let kind = kind_by_first(first).unwrap_or_else(|| kind_general(text()));
+        Line::with_kind(start, end, false, eol, kind, text)
+    }
+
     /// [`Line::new`] for a line whose kind is known: `text` is read only
     /// for a header.
     #[inline]
@@ -204,18 +219,11 @@ impl Line {
         kind: Kind,
         text: impl FnOnce() -> &'t str,
     ) -> Line {
-        let mut inner = (0, 0);
-        let mut name_last = 0;
-        if kind == Kind::Header
-            && let text = text()
-            && let Ok(i) = header_inner(text)
-        {
-            let from = (i.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
-            if let (Ok(a), Ok(b)) = (u16::try_from(from), u16::try_from(from + i.len())) {
-                inner = (a, b);
-                name_last = i.as_bytes().last().copied().unwrap_or(0);
-            }
-        }
+        let (inner, name_last) = if kind == Kind::Header {
+            header_name(text())
+        } else {
+            ((0, 0), 0)
+        };
         debug_assert!(end <= MAX_TEXT, "split only text of at most MAX_TEXT bytes");
         Line {
             start: u32::try_from(start).unwrap_or(u32::MAX),
@@ -243,6 +251,21 @@ impl Line {
     fn end(&self) -> usize {
         self.end as usize
     }
+}
+
+/// A header line's [`Line::inner`] and [`Line::name_last`]: where the text
+/// inside its brackets is and its last byte, or `(0, 0)` and 0 when the
+/// header does not parse or its name does not fit. Kept out of line: most
+/// lines are not headers.
+#[inline(never)]
+fn header_name(text: &str) -> ((u16, u16), u8) {
+    if let Ok(i) = header_inner(text) {
+        let from = (i.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        if let (Ok(a), Ok(b)) = (u16::try_from(from), u16::try_from(from + i.len())) {
+            return ((a, b), i.as_bytes().last().copied().unwrap_or(0));
+        }
+    }
+    ((0, 0), 0)
 }
 
 /// The longest text whose lines the line table can address.
@@ -775,18 +798,7 @@ impl Document {
         // One search over the whole text finds every line end (cheaper than
         // a search per line).
         let bytes = src.as_bytes();
-        // A line's kind comes from its first byte when that is enough; its
-        // text is sliced only for a header or an unusual first byte.
-        let parsed = |start: usize, end: usize, eol: Eol| {
-            let text = || src.get(start..end).unwrap_or_default();
-            let first = if start < end {
-                bytes.get(start).copied()
-            } else {
-                None
-            };
-            let kind = kind_by_first(first).unwrap_or_else(|| kind_general(text()));
-            Line::with_kind(start, end, false, eol, kind, text)
-        };
+        let parsed = |start, end, eol| Line::parsed(&src, start, end, eol);
         let mut pos = body_start;
         for_each_newline(body.as_bytes(), |i| {
             let nl = body_start + i;
