@@ -606,9 +606,18 @@ fn canonical(inner: &str) -> String {
 /// Whether a header's inner text names `want` (already canonical), without
 /// allocating.
 fn same_name(inner: &str, want: &str) -> bool {
-    // Equal names end with the same byte: most headers of a large file
-    // (`[profile p1]` to `[profile p10000]`) are told apart by it alone.
-    if trim_ws_end(inner).as_bytes().last() != want.as_bytes().last() {
+    // Equal names end alike: the canonical form keeps the name's last word
+    // as it is, at its end. Most headers of a large file (`[profile p1]` to
+    // `[profile p10000]`) are told apart by their last bytes alone.
+    let end = trim_ws_end(inner);
+    if end.is_empty() != want.is_empty()
+        || end
+            .bytes()
+            .rev()
+            .take_while(|&c| !is_ws_byte(c))
+            .zip(want.bytes().rev())
+            .any(|(a, b)| a != b)
+    {
         return false;
     }
     match find_byte2(inner.as_bytes(), b' ', b'\t') {
@@ -852,6 +861,7 @@ impl Document {
     }
 
     /// The text inside a header line's brackets, or why it is not a header.
+    #[inline(always)]
     fn header(&self, l: &Line) -> Result<&str, &'static str> {
         let text = self.text(l);
         match l.inner {
