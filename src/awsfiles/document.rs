@@ -145,15 +145,20 @@ pub enum FileKind {
     Credentials,
 }
 
-/// The line ending a line had.
+/// The line ending a line had; its value is its length in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum Eol {
-    None,
-    Lf,
-    CrLf,
+    None = 0,
+    Lf = 1,
+    CrLf = 2,
 }
 
 impl Eol {
+    fn len(self) -> usize {
+        usize::from(self as u8)
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Eol::None => "",
@@ -923,35 +928,31 @@ impl Document {
         if self.bom && !f(self.src.get(..'\u{feff}'.len_utf8()).unwrap_or_default()) {
             return;
         }
-        let mut run: Option<(usize, usize)> = None;
+        // Untouched lines not given yet: `src[run.0..run.1]` (none when
+        // empty).
+        let mut run = (0, 0);
+        let given = |run: (usize, usize)| self.src.get(run.0..run.1).unwrap_or_default();
         for l in &self.lines {
-            let eol = l.eol.as_str();
-            let line_end = l.end() + eol.len();
-            let untouched = !l.own && self.ends_as_parsed(l);
-            if untouched {
-                match &mut run {
-                    Some((_, e)) if *e == l.start() => *e = line_end,
-                    _ => {
-                        if let Some((s, e)) = run.replace((l.start(), line_end))
-                            && !f(self.src.get(s..e).unwrap_or_default())
-                        {
-                            return;
-                        }
+            if !l.own && self.ends_as_parsed(l) {
+                if run.1 != l.start() {
+                    if run.0 < run.1 && !f(given(run)) {
+                        return;
                     }
+                    run.0 = l.start();
                 }
+                run.1 = l.end() + l.eol.len();
             } else {
-                if let Some((s, e)) = run.take()
-                    && !f(self.src.get(s..e).unwrap_or_default())
-                {
+                if run.0 < run.1 && !f(given(run)) {
                     return;
                 }
-                if !f(self.text(l)) || !f(eol) {
+                run = (0, 0);
+                if !f(self.text(l)) || !f(l.eol.as_str()) {
                     return;
                 }
             }
         }
-        if let Some((s, e)) = run {
-            f(self.src.get(s..e).unwrap_or_default());
+        if run.0 < run.1 {
+            f(given(run));
         }
     }
 
