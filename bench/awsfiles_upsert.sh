@@ -7,8 +7,11 @@
 # credential_process line, writes a temp file, fsyncs it, renames it over
 # the config file and fsyncs the directory. Before every run (all three
 # commands) hyperfine's --prepare puts the config file back as generated, so
-# every install really rewrites it. Goals at 10,000 profiles: <= 2x
-# dd conv=fsync, <= 3x cp; cost linear in the size.
+# every install really rewrites it. $RUNS runs (default 30) of each, in
+# $ROUNDS rounds (default 5) with the order of the three commands rotated
+# every round (bench_rounds); each ratio is the median of the rounds'
+# ratios. Goals at 10,000 profiles: <= 2x dd conv=fsync, <= 3x cp; cost
+# linear in the size.
 # Needs hyperfine (installed from apt when missing) and python3. Prints
 # hyperfine's tables and one summary line per size ("upsert N profiles:
 # ..."; bench/all.sh collects them).
@@ -17,6 +20,12 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 bench_need_hyperfine
 BIN="$(bench_release_bin aws-cli-oidc)"
+runs="${RUNS:-30}"
+rounds="${ROUNDS:-5}"
+if ! ((rounds >= 1 && runs / rounds >= 2)); then
+  echo "awsfiles_upsert.sh: RUNS ($runs) must be at least twice ROUNDS ($rounds)" >&2
+  exit 2
+fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/aws-cli-oidc-upsert.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 lines=()
@@ -53,24 +62,18 @@ EOF
       echo "install-profile did not write [profile p$mid] in $f" >&2
       exit 1
     }
-    hyperfine --warmup 3 --min-runs "${RUNS:-30}" -N \
-      --prepare "cp $f.base $f" \
-      --export-json "$work/r-$n.json" \
-      "$BIN install-profile --profile p$mid -p oidc" \
-      "cp $f $f.copy" \
-      "dd if=$f of=$f.dd bs=1M conv=fsync status=none" >&2
+    bench_rounds "$work/r-$n" "$runs" "$rounds" --warmup 3 --prepare "cp $f.base $f" -- \
+      "install-profile" "$BIN install-profile --profile p$mid -p oidc" \
+      "cp" "cp $f $f.copy" \
+      "dd conv=fsync" "dd if=$f of=$f.dd bs=1M conv=fsync status=none"
   )
-  lines+=("$(python3 - "$work/r-$n.json" "$n" "$(stat -c %s "$f.base")" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-up, cp, dd = (x["median"] for x in r)
-n, size = int(sys.argv[2]), int(sys.argv[3])
-print(f"upsert {n:>6} profiles ({size / 1e6:5.2f} MB): {up*1e3:7.2f} ms, "
-      f"{up / size * 1e9:5.2f} ns/byte; cp {cp*1e3:6.2f} ms, ratio {up/cp:5.2f}x; "
-      f"dd conv=fsync {dd*1e3:6.2f} ms, ratio {up/dd:5.2f}x")
-PY
-)")
+  read -r rcp lcp hcp up cp rounds_done < <(bench_round_ratio "$work/r-$n" install-profile cp)
+  read -r rdd ldd hdd _ dd _ < <(bench_round_ratio "$work/r-$n" install-profile "dd conv=fsync")
+  size="$(stat -c %s "$f.base")"
+  lines+=("$(printf 'upsert %6d profiles (%5.2f MB): %7.2f ms, %5.2f ns/byte; cp %6.2f ms, ratio %5.2fx (%s to %s); dd conv=fsync %6.2f ms, ratio %5.2fx (%s to %s); %s rounds' \
+    "$n" "$(awk -v s="$size" 'BEGIN { print s / 1e6 }')" "$up" "$(awk -v s="$size" -v t="$up" 'BEGIN { print t * 1e6 / s }')" \
+    "$cp" "$rcp" "$lcp" "$hcp" "$dd" "$rdd" "$ldd" "$hdd" "$rounds_done")")
 done
 echo
-echo "== install-profile into a config file of N profiles (medians; goals at 10,000: <= 2x dd conv=fsync, <= 3x cp)"
+echo "== install-profile into a config file of N profiles (medians; each ratio the median of the rounds' ratios, with their range; goals at 10,000: <= 2x dd conv=fsync, <= 3x cp)"
 printf '%s\n' "${lines[@]}"

@@ -30,19 +30,10 @@ fi
 
 hit_cmd() { printf '%s get-cred -p oidc -r %s -j -s' "$BIN" "$ROLE"; }
 
-# hyperfine in $rounds rounds of $runs/$rounds runs each, the hit and `cat`
-# back to back and their order swapped every round, so that the drift of a
-# shared machine falls on both sides of each ratio. One JSON per round.
+# The hit and `cat` in rounds (bench_rounds: their order swapped every
+# round). One JSON per round.
 measure() { # STORE HIT_CMD ENTRY OUT_PREFIX
-  local r n=$((runs / rounds)) order
-  for r in $(seq 1 "$rounds"); do
-    if ((r % 2)); then
-      order=(-n "get-cred -s ($1)" "$2" -n "cat entry" "cat $3")
-    else
-      order=(-n "cat entry" "cat $3" -n "get-cred -s ($1)" "$2")
-    fi
-    hyperfine --warmup 10 --runs "$n" -N --export-json "$4.$r.json" "${order[@]}" >&2
-  done
+  bench_rounds "$4" "$runs" "$rounds" --warmup 10 -- "get-cred -s ($1)" "$2" "cat entry" "cat $3"
 }
 
 # Warm the cache with one browser login; check that a second call is a hit
@@ -129,24 +120,11 @@ if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/d
 fi
 
 ratio() { # LABEL PREFIX GOAL
-  python3 - "$1" "$3" "$2".*.json <<'PY'
-import json, statistics, sys
-label, goal, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-files = [f for f in files if not f.endswith("*.json")]
-if not files:
-    sys.exit(f"hit {label}: no results")
-hits, cats, ratios = [], [], []
-for f in files:
-    r = {x["command"]: x["median"] for x in json.load(open(f))["results"]}
-    h = next(v for k, v in r.items() if k.startswith("get-cred"))
-    c = r["cat entry"]
-    hits.append(h)
-    cats.append(c)
-    ratios.append(h / c)
-print(f"hit {label:<8} get-cred -s {statistics.median(hits) * 1e3:6.2f} ms, "
-      f"cat {statistics.median(cats) * 1e3:5.2f} ms, ratio {statistics.median(ratios):5.2f}x "
-      f"(median of {len(ratios)} rounds, {min(ratios):.2f} to {max(ratios):.2f}) {goal}")
-PY
+  local r lo hi hit cat n
+  read -r r lo hi hit cat n < <(bench_round_ratio "$2" "get-cred -s ($1)" "cat entry") ||
+    { echo "hit $1: no results" >&2; return 1; }
+  printf 'hit %-8s get-cred -s %6.2f ms, cat %5.2f ms, ratio %5.2fx (median of %s rounds, %s to %s) %s\n' \
+    "$1" "$hit" "$cat" "$r" "$n" "$lo" "$hi" "$3"
 }
 echo
 echo "== cache hit ($rounds rounds of $((runs / rounds)) runs; each ratio is the median of the rounds' ratios)"

@@ -147,3 +147,52 @@ export ROLE
 bench_median_ms() { # FILE N
   python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]; print("%.2f" % (r["median"]*1e3))' "$1" "$2"
 }
+
+# hyperfine in ROUNDS rounds of RUNS/ROUNDS runs each, the commands back to
+# back and their order rotated every round, so that the drift of a shared
+# machine falls on every command of a ratio. One JSON per round:
+# PREFIX.R.json. The caller checks that RUNS is at least twice ROUNDS.
+bench_rounds() { # PREFIX RUNS ROUNDS [hyperfine args...] -- NAME CMD [NAME CMD ...]
+  local prefix="$1" runs="$2" rounds="$3"
+  shift 3
+  local args=() names=() cmds=() order r i
+  while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
+    args+=("$1")
+    shift
+  done
+  shift
+  while [ "$#" -ge 2 ]; do
+    names+=("$1")
+    cmds+=("$2")
+    shift 2
+  done
+  for r in $(seq 1 "$rounds"); do
+    order=()
+    for ((i = 0; i < ${#names[@]}; i++)); do
+      local j=$(((i + r - 1) % ${#names[@]}))
+      order+=(-n "${names[j]}" "${cmds[j]}")
+    done
+    hyperfine -N --runs $((runs / rounds)) "${args[@]}" --export-json "$prefix.$r.json" "${order[@]}" >&2
+  done
+}
+
+# Over the rounds PREFIX.*.json of bench_rounds: the median of the ratio
+# NUM/DEN (commands by name), its lowest and highest, the medians of NUM
+# and DEN in ms, and the number of rounds, on one line.
+bench_round_ratio() { # PREFIX NUM DEN
+  python3 - "$2" "$3" "$1".*.json <<'PY'
+import json, statistics, sys
+num, den = sys.argv[1], sys.argv[2]
+files = [f for f in sys.argv[3:] if not f.endswith("*.json")]
+if not files:
+    sys.exit(f"no results for {num} / {den}")
+ratios, nums, dens = [], [], []
+for f in files:
+    r = {x["command"]: x["median"] for x in json.load(open(f))["results"]}
+    ratios.append(r[num] / r[den])
+    nums.append(r[num])
+    dens.append(r[den])
+print(f"{statistics.median(ratios):.2f} {min(ratios):.2f} {max(ratios):.2f} "
+      f"{statistics.median(nums) * 1e3:.2f} {statistics.median(dens) * 1e3:.2f} {len(files)}")
+PY
+}
