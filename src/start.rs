@@ -87,8 +87,8 @@ mod tests {
         assert_eq!(status(ExitCode::FAILURE), 1);
     }
 
-    /// In a forked child with descriptors 1 and 2 closed (0 stays open),
-    /// `open_standard_fds` puts `/dev/null` on both. The child only makes
+    /// In a forked child with descriptors 0, 1 and 2 closed,
+    /// `open_standard_fds` puts `/dev/null` on each. The child only makes
     /// system calls before `_exit`, as a fork of a threaded process must.
     #[test]
     fn closed_descriptors_get_dev_null() {
@@ -98,11 +98,12 @@ mod tests {
         if pid == 0 {
             // SAFETY: closing and inspecting our own descriptors.
             unsafe {
+                libc::close(0);
                 libc::close(1);
                 libc::close(2);
                 open_standard_fds();
                 let mut ok = true;
-                for fd in [c"/proc/self/fd/1", c"/proc/self/fd/2"] {
+                for fd in [c"/proc/self/fd/0", c"/proc/self/fd/1", c"/proc/self/fd/2"] {
                     let mut buf = [0u8; 16];
                     let n = libc::readlink(fd.as_ptr(), buf.as_mut_ptr().cast(), buf.len());
                     ok &= n == 9 && buf[..9] == *b"/dev/null";

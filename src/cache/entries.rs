@@ -587,6 +587,8 @@ mod tests {
     fn short_hash_is_sha256_prefix() {
         // sha256("abc") = ba7816bf8f01cfea...
         assert_eq!(short_hash("abc"), "ba7816bf8f01cfea");
+        // Leading zero digits are kept: keys are stable across versions.
+        assert_eq!(short_hash("286"), "00328ce57bbc14b3");
     }
 
     #[test]

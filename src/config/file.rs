@@ -78,17 +78,12 @@ impl ConfigFile {
         let (path, text) = read(dir)?;
         if let Some(providers) = plain::parse(&text)
             && let Found::One(i) = find_name(providers.iter().map(|p| Some(&*p.name)), name)
+            && let Some(provider) = providers.get(i)
         {
-            let provider = &providers[i];
             let map: Mapping = provider
                 .settings
                 .iter()
-                .map(|(k, v)| {
-                    let value = v
-                        .as_ref()
-                        .map_or(Value::Null, |v| Value::String(v.to_string()));
-                    (Value::String(k.to_string()), value)
-                })
+                .map(|(k, v)| (Value::String(k.to_string()), v.to_value()))
                 .collect();
             return provider::from_mapping(&path, &provider.name, &map);
         }

@@ -15,13 +15,36 @@
 
 use std::borrow::Cow;
 
-/// One provider: its name and settings in file order. A value of `None` is
-/// YAML's null (empty, `~`, `null`); booleans read as `true`/`false`, as
-/// [`super::provider::scalar_text`] prints them.
+use serde_yaml_ng::Value;
+
+/// One provider: its name and settings in file order.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Provider<'a> {
     pub name: Cow<'a, str>,
-    pub settings: Vec<(Cow<'a, str>, Option<Cow<'a, str>>)>,
+    pub settings: Vec<(Cow<'a, str>, Scalar<'a>)>,
+}
+
+/// A value as YAML reads it.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Scalar<'a> {
+    /// Empty, `~`, `null`.
+    Null,
+    Bool(bool),
+    /// A decimal without a leading zero.
+    Uint(u64),
+    Str(Cow<'a, str>),
+}
+
+impl Scalar<'_> {
+    /// The value `serde_yaml_ng` gives for it.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Scalar::Null => Value::Null,
+            Scalar::Bool(b) => Value::Bool(*b),
+            Scalar::Uint(n) => Value::Number((*n).into()),
+            Scalar::Str(s) => Value::String(s.to_string()),
+        }
+    }
 }
 
 /// Longest key read here; libyaml refuses simple keys over 1024 characters.
@@ -66,7 +89,8 @@ pub(super) fn parse(text: &str) -> Option<Vec<Provider<'_>>> {
     Some(providers)
 }
 
-/// Split `key:` off a line's text; the key must read as a string.
+/// Split `key:` off a line's text; the key must read as a string, and not
+/// as YAML's merge key `<<`.
 fn key(body: &str) -> Option<(Cow<'_, str>, &str)> {
     let (key, rest) = if body.starts_with(['\'', '"']) {
         let (key, rest) = quoted(body)?;
@@ -79,31 +103,28 @@ fn key(body: &str) -> Option<(Cow<'_, str>, &str)> {
             .find(|&i| matches!(body.as_bytes().get(i + 1), None | Some(b' ')))?;
         let text = &body[..colon];
         // Keys YAML reads as numbers, booleans or null are left to it.
-        if text.ends_with(' ')
-            || text.starts_with(|c: char| c.is_ascii_digit())
-            || as_bool(text).is_some()
-            || resolve_plain(text).is_none()
-        {
+        if text.ends_with(' ') || !matches!(resolve_plain(text)?, Scalar::Str(_)) {
             return None;
         }
         (Cow::Borrowed(text), &body[colon + 1..])
     };
-    if key.len() > MAX_KEY || !(rest.is_empty() || rest.starts_with(' ')) {
+    let raw_len = body.len() - rest.len();
+    if raw_len > MAX_KEY || key == "<<" || !(rest.is_empty() || rest.starts_with(' ')) {
         return None;
     }
     Some((key, rest))
 }
 
 /// The value after `key:`: a scalar and perhaps a comment, or nothing.
-fn value(rest: &str) -> Option<Option<Cow<'_, str>>> {
+fn value(rest: &str) -> Option<Scalar<'_>> {
     let text = rest.trim_start_matches(' ');
     if is_blank_or_comment(text) {
-        return Some(None);
+        return Some(Scalar::Null);
     }
     if text.starts_with(['\'', '"']) {
         let (value, after) = quoted(text)?;
         return (after.is_empty() || after.starts_with(' ') && is_blank_or_comment(after))
-            .then_some(Some(value));
+            .then_some(Scalar::Str(value));
     }
     // A plain scalar ends at a comment (` #`) or the end of the line.
     let end = text.find(" #").unwrap_or(text.len());
@@ -112,8 +133,8 @@ fn value(rest: &str) -> Option<Option<Cow<'_, str>>> {
         return None;
     }
     match plain {
-        "null" | "Null" | "NULL" | "~" => Some(None),
-        _ => resolve_plain(plain).map(Some),
+        "~" => Some(Scalar::Null),
+        _ => resolve_plain(plain),
     }
 }
 
@@ -122,11 +143,10 @@ fn is_blank_or_comment(text: &str) -> bool {
     text.is_empty() || text.starts_with('#')
 }
 
-/// What a plain scalar reads as, in text: itself, or `true`/`false` for
-/// YAML's other spellings of booleans. `None` for what YAML might read as
-/// anything else (numbers other than plain decimals, null, text starting
-/// with an indicator) and for characters kept out of this shape.
-fn resolve_plain(text: &str) -> Option<Cow<'_, str>> {
+/// What a plain scalar reads as. `None` for what YAML might read as
+/// something this reader does not (numbers other than plain decimals, text
+/// starting with an indicator) and for characters kept out of this shape.
+fn resolve_plain(text: &str) -> Option<Scalar<'_>> {
     let first = *text.as_bytes().first()?;
     if !(first.is_ascii_alphanumeric() || first == b'/' || first == b'_') {
         return None;
@@ -139,31 +159,36 @@ fn resolve_plain(text: &str) -> Option<Cow<'_, str>> {
         }
         prev = b;
     }
-    if let Some(text) = as_bool(text) {
-        return Some(Cow::Borrowed(text));
+    if let Some(b) = as_bool(text) {
+        return Some(Scalar::Bool(b));
     }
     if let "null" | "Null" | "NULL" = text {
-        return None;
+        return Some(Scalar::Null);
     }
     if first.is_ascii_digit() {
-        // A decimal reads as a number that prints as the same text (or, with
-        // a leading zero, as a string). Text with a character that no
-        // number has (`123-abc.apps.example`) is a string; anything else
-        // might be a float, hexadecimal or octal number.
-        let decimal = text.bytes().all(|b| b.is_ascii_digit()) && text.len() <= 19;
+        // A decimal reads as a number, or with a leading zero as a string.
+        // Text with a character that no number has (`123-abc.apps.example`)
+        // is a string; anything else might be a float, hexadecimal or octal
+        // number.
+        if text.bytes().all(|b| b.is_ascii_digit()) && text.len() <= 19 {
+            if text.len() > 1 && first == b'0' {
+                return Some(Scalar::Str(Cow::Borrowed(text)));
+            }
+            return text.parse().ok().map(Scalar::Uint);
+        }
         let never_a_number = text
             .bytes()
             .any(|b| !(b.is_ascii_hexdigit() || b"+-.oOxX".contains(&b)));
-        return (decimal || never_a_number).then_some(Cow::Borrowed(text));
+        return never_a_number.then_some(Scalar::Str(Cow::Borrowed(text)));
     }
-    Some(Cow::Borrowed(text))
+    Some(Scalar::Str(Cow::Borrowed(text)))
 }
 
-/// YAML's spellings of a boolean, as `true` or `false`.
-fn as_bool(text: &str) -> Option<&'static str> {
+/// YAML's spellings of a boolean.
+fn as_bool(text: &str) -> Option<bool> {
     match text {
-        "true" | "True" | "TRUE" => Some("true"),
-        "false" | "False" | "FALSE" => Some("false"),
+        "true" | "True" | "TRUE" => Some(true),
+        "false" | "False" | "FALSE" => Some(false),
         _ => None,
     }
 }
@@ -206,7 +231,7 @@ mod tests {
     use proptest::prelude::*;
     use serde_yaml_ng::Value;
 
-    type Doc = Vec<(String, Vec<(String, Option<String>)>)>;
+    type Doc = Vec<(String, Vec<(Value, Value)>)>;
 
     fn owned(providers: Vec<Provider<'_>>) -> Doc {
         providers
@@ -214,21 +239,17 @@ mod tests {
             .map(|p| {
                 let settings = p
                     .settings
-                    .into_iter()
-                    .map(|(k, v)| (k.into_owned(), v.map(Cow::into_owned)))
+                    .iter()
+                    .map(|(k, v)| (Value::String(k.to_string()), v.to_value()))
                     .collect();
                 (p.name.into_owned(), settings)
             })
             .collect()
     }
 
-    /// The text of a string key, or `None` for keys of any other kind.
-    fn string_key(k: &Value) -> Option<String> {
-        k.as_str().map(str::to_string)
-    }
-
-    /// What `serde_yaml_ng` reads, in this reader's terms; `Err` says why
-    /// it differs from anything this reader could give.
+    /// What `serde_yaml_ng` reads, as `ConfigFile::provider` sees it (merge
+    /// keys applied); `Err` says why it differs from anything this reader
+    /// could give.
     fn by_yaml(text: &str) -> Result<Doc, String> {
         let value: Value = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
         let top = match value {
@@ -237,25 +258,15 @@ mod tests {
             other => return Err(format!("top level is {other:?}")),
         };
         let mut doc = Vec::new();
-        for (k, v) in top {
-            let name = string_key(&k).ok_or_else(|| format!("provider key {k:?}"))?;
+        for (k, mut v) in top {
+            let name = k
+                .as_str()
+                .ok_or_else(|| format!("provider key {k:?}"))?
+                .to_string();
+            v.apply_merge().map_err(|e| format!("merge: {e}"))?;
             let settings = match v {
                 Value::Null => Vec::new(),
-                Value::Mapping(m) => {
-                    let mut out = Vec::new();
-                    for (k, v) in m {
-                        let key = string_key(&k).ok_or_else(|| format!("key {k:?}"))?;
-                        let value = match &v {
-                            Value::Null => None,
-                            other => Some(
-                                super::super::provider::scalar_text(other)
-                                    .ok_or_else(|| format!("value {other:?}"))?,
-                            ),
-                        };
-                        out.push((key, value));
-                    }
-                    out
-                }
+                Value::Mapping(m) => m.into_iter().collect(),
                 other => return Err(format!("provider {name:?} is {other:?}")),
             };
             doc.push((name, settings));
@@ -286,13 +297,14 @@ mod tests {
             assert!(agrees(text).unwrap(), "not plain: {text:?}");
         }
         let two = owned(parse(cases[2]).unwrap());
+        let s = |t: &str| Value::String(t.to_string());
         assert_eq!(two[0].0, "work");
-        assert_eq!(
-            two[0].1[0],
-            ("client_id".to_string(), Some("it's".to_string()))
-        );
-        assert_eq!(two[0].1[2], ("aws_region".to_string(), None));
-        assert_eq!(two[1].1[1], ("role_session_name".to_string(), None));
+        assert_eq!(two[0].1[0], (s("client_id"), s("it's")));
+        assert_eq!(two[0].1[2], (s("aws_region"), Value::Null));
+        assert_eq!(two[1].1[1], (s("role_session_name"), Value::Null));
+        let first = owned(parse(cases[0]).unwrap());
+        assert_eq!(first[0].1[3].1, Value::Number(3600.into()));
+        assert_eq!(first[0].1[4].1, Value::Bool(false));
     }
 
     #[test]
@@ -337,6 +349,9 @@ mod tests {
             "---\na:\n  b: c\n",
             "a:\n  b: c: d\n",
             "a:\n  b: [c]\n",
+            "a:\n  \"<<\": x\n",
+            "a:\n  '<<':\n",
+            &format!("'{}':\n  b: c\n", "''".repeat(600)),
         ] {
             assert_eq!(parse(text), None, "{text:?}");
         }
@@ -357,6 +372,7 @@ mod tests {
             Just("1.5"),
             Just("1e3"),
             Just("Infinity"),
+            Just("'<<'"),
         ];
         prop_oneof![
             6 => "[a-zA-Z0-9 :#'\"\\\\/_.,\\[\\]{}&*!|>%@`?~+-]{0,10}",

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use crate::support::{Bare, binary, run_bounded};
 
-const CONFIG: &str = "corp:\n  oidc_provider_metadata_url: https://idp.example.com/.well-known/openid-configuration\n  client_id: aws-cli\n  aws_federation_type: oidc\n  default_iam_role_arn: arn:aws:iam::123456789012:role/dev\n";
+const ROLE: &str = "arn:aws:iam::123456789012:role/dev";
+const CONFIG: &str = "corp:\n  oidc_provider_metadata_url: https://idp.example.com/.well-known/openid-configuration\n  client_id: aws-cli\n  aws_federation_type: oidc\n  default_iam_role_arn: arn:aws:iam::123456789012:role/dev\n  max_session_duration_seconds: 3600\n  secret_store: file\n";
 
 /// Every file under `dir`, as (path relative to `dir`, bytes).
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -66,6 +67,56 @@ fn closed_standard_descriptors_never_become_files_we_write() {
             assert!(!text.contains(line), "{path} holds printed text {line:?}");
         }
     }
+}
+
+/// Started with descriptors 0, 1 and 2 closed, the process runs with
+/// `/dev/null` on them, as std's start-up arranged: `exec --no-server`
+/// replaces itself with a shell that reports its descriptors. (Credentials
+/// are planted in the file cache, so nothing logs in.)
+#[test]
+fn closed_standard_descriptors_are_dev_null() {
+    use aws_cli_oidc::cache::{self, FileStore};
+    let home = Bare::new();
+    home.write(".aws-cli-oidc/config.yaml", CONFIG);
+    let config_dir = home.config_dir();
+    let store =
+        FileStore::new(cache::cache_dir(&config_dir)).with_locks_dir(cache::locks_dir(&config_dir));
+    let now = time::OffsetDateTime::now_utc();
+    let creds = aws_cli_oidc::sts::Credentials {
+        access_key_id: "ASIAEXAMPLE".to_string().into(),
+        secret_access_key: "secret".to_string().into(),
+        session_token: "token".to_string().into(),
+        expiration: now + time::Duration::hours(1),
+    };
+    let key = cache::credentials_key("corp", ROLE, 3600);
+    cache::put_credentials(&store, &key, ROLE, &creds, now).unwrap();
+
+    let report = home.home.path().join("fds");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(r#"exec "$0" "$@" <&- >&- 2>&-"#)
+        .arg(binary())
+        .args(["exec", "--no-server", "-p", "corp", "--", "sh", "-c"])
+        // Each readlink runs in a command substitution, so the shell's own
+        // descriptors are read before any redirection of its own.
+        .arg(concat!(
+            r#"a=$(readlink /proc/$$/fd/0 || echo closed); "#,
+            r#"b=$(readlink /proc/$$/fd/1 || echo closed); "#,
+            r#"c=$(readlink /proc/$$/fd/2 || echo closed); "#,
+            r#"printf '%s\n' "$a" "$b" "$c" >"$REPORT""#
+        ))
+        .env_clear()
+        .env(
+            "PATH",
+            std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
+        )
+        .env("HOME", home.home.path())
+        .env("REPORT", &report)
+        .current_dir(home.home.path());
+    let run = run_bounded(&mut cmd, Duration::from_secs(20));
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let fds = std::fs::read_to_string(&report).unwrap();
+    assert_eq!(fds, "/dev/null\n/dev/null\n/dev/null\n");
 }
 
 /// Writing to a pipe nobody reads is an error the command reports (exit 1,
