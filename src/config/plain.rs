@@ -18,14 +18,27 @@ use std::borrow::Cow;
 use serde_yaml_ng::Value;
 
 /// One provider: its name and settings in file order.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 pub(super) struct Provider<'a> {
     pub name: Cow<'a, str>,
     pub settings: Vec<(Cow<'a, str>, Scalar<'a>)>,
 }
 
+impl std::fmt::Debug for Provider<'_> {
+    // Settings may hold the client secret: show the name and keys only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Provider")
+            .field("name", &self.name)
+            .field(
+                "keys",
+                &self.settings.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
 /// A value as YAML reads it.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 pub(super) enum Scalar<'a> {
     /// Empty, `~`, `null`.
     Null,
@@ -305,6 +318,15 @@ mod tests {
         let first = owned(parse(cases[0]).unwrap());
         assert_eq!(first[0].1[3].1, Value::Number(3600.into()));
         assert_eq!(first[0].1[4].1, Value::Bool(false));
+    }
+
+    #[test]
+    fn debug_shows_keys_not_values() {
+        let shown = format!("{:?}", parse("a:\n  client_secret: s3cret\n"));
+        assert!(
+            shown.contains("client_secret") && !shown.contains("s3cret"),
+            "{shown}"
+        );
     }
 
     #[test]
